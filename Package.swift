@@ -1,0 +1,66 @@
+// swift-tools-version:6.2
+// The Zowe instance launcher for Linux: the `zwe` command line and its modules.
+import PackageDescription
+
+let package = Package(
+    name: "zowe-launcher",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "zwe", targets: ["zwe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+    ],
+    targets: [
+        // The message table: every id, text, cause and fix the product prints.
+        .target(name: "ZweMessages"),
+        // Env files, manifests and the resolution of an instance's configuration.
+        .target(name: "ZweConfiguration", dependencies: ["ZweMessages"]),
+        // PKCS#12 reading and writing on the system OpenSSL 3 (libssl-dev), behind a
+        // small C API of its own so that no Swift file ever sees OpenSSL's headers.
+        .target(
+            name: "CZwePKCS12",
+            linkerSettings: [.linkedLibrary("crypto")]
+        ),
+        // The Swift face of CZwePKCS12: key and trusted-certificate entries in, bytes out.
+        .target(name: "ZwePKCS12", dependencies: ["CZwePKCS12"]),
+        // Certificate generation, keystores and truststores, inspection and validation.
+        .target(
+            name: "ZweCertificates",
+            dependencies: [
+                "ZweMessages", "ZweConfiguration", "ZwePKCS12",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        // The `zwe` commands, as a library so that tests can reach them.
+        .target(
+            name: "ZweCLI",
+            dependencies: [
+                "ZweMessages", "ZweConfiguration", "ZweCertificates",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "zwe",
+            dependencies: ["ZweCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "ZweConfigurationTests", dependencies: ["ZweConfiguration", "ZweMessages"]),
+        .testTarget(
+            name: "ZweCertificatesTests",
+            dependencies: [
+                "ZweCertificates", "ZwePKCS12",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(name: "ZwePKCS12Tests", dependencies: ["ZwePKCS12"]),
+        .testTarget(name: "ZweEndToEndTests", dependencies: ["ZweConfiguration"]),
+    ]
+)
