@@ -1,0 +1,241 @@
+import Foundation
+import ZweConfiguration
+import ZweMessages
+
+/// Everything `zwe init certificate` needs, read from the runtime's defaults file and the
+/// `-p` file (Zowe v1.28 names), checked in one pass.
+public struct SetupSettings: Sendable {
+    public struct External: Sendable, Equatable {
+        public var certificate: String
+        public var alias: String
+        public var authorities: [String]
+    }
+
+    public var keystoreDirectory: String
+    public var hostnames: [String]
+    public var ipAddresses: [String]
+    public var alias: String
+    public var password: String
+    public var verifyCertificates: Bool
+    public var nonStrictVerifyCertificates: Bool
+    public var external: External?
+    public var zosmfCertificates: [String]
+    public var zosmfHost: String
+    public var zosmfPort: String
+    public var componentCertificates: [String]
+    public var userID: String
+    public var groupID: String
+    public var lockKeystore: Bool
+    public var ssoFallbackToNativeAuth: String
+    public var keyAlgorithm: KeyAlgorithm
+    public var validityDays: Int
+
+    /// DNS names of the server certificate's SAN: HOSTNAME entries, then Zowe's fixed ones.
+    public var sanDNSNames: [String] {
+        var names: [String] = []
+        for host in hostnames where !IPAddressText.isAddress(host) && !names.contains(host) { names.append(host) }
+        for host in ZoweNames.alwaysDNS where !names.contains(host) { names.append(host) }
+        return names
+    }
+
+    /// IP addresses of the SAN: IPADDRESS entries (and HOSTNAME entries that are addresses), then 127.0.0.1.
+    public var sanIPAddresses: [String] {
+        var addresses: [String] = []
+        for ip in ipAddresses + hostnames.filter(IPAddressText.isAddress) where !addresses.contains(ip) {
+            addresses.append(ip)
+        }
+        for ip in ZoweNames.alwaysIP where !addresses.contains(ip) { addresses.append(ip) }
+        return addresses
+    }
+
+    /// What the command line adds to the files.
+    public struct Overrides: Sendable {
+        public var password: String?
+        public var detectedHostname: String?
+        public var detectedAddress: String?
+        public init(password: String? = nil, detectedHostname: String? = nil, detectedAddress: String? = nil) {
+            self.password = password
+            self.detectedHostname = detectedHostname
+            self.detectedAddress = detectedAddress
+        }
+    }
+
+    /// Reads the settings; every problem found is reported together.
+    /// - Parameters:
+    ///   - defaults: the runtime's `zowe-setup-certificates.env`, if found.
+    ///   - file: the `-p` file, parsed with the defaults' values visible to its expansions.
+    ///   - workingDirectory: what a relative KEYSTORE_DIRECTORY is relative to.
+    public static func resolve(
+        defaults: EnvFile?, file: EnvFile, overrides: Overrides, workingDirectory: String
+    ) throws(Diagnostics) -> SetupSettings {
+        var problems: [Diagnostic] = []
+        func raw(_ key: String) -> String? { file[key] ?? defaults?[key] }
+        func value(_ key: String, _ fallback: String = "") -> String {
+            (raw(key) ?? fallback).trimmingCharacters(in: .whitespaces)
+        }
+        func location(_ key: String) -> String? { file.location(of: key) ?? defaults?.location(of: key) }
+        func list(_ key: String, separators: Set<Character>) -> [String] {
+            value(key).split(whereSeparator: { separators.contains($0) }).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }.filter { !$0.isEmpty }
+        }
+        func boolean(_ key: String, _ fallback: Bool) -> Bool {
+            let text = value(key)
+            if text.isEmpty { return fallback }
+            switch text.lowercased() {
+            case "true": return true
+            case "false": return false
+            default:
+                problems.append(Diagnostic(MessageCatalog.invalidBoolean, ["key": key, "value": text], location: location(key)))
+                return fallback
+            }
+        }
+
+        // Keystore directory
+        var directory = value("KEYSTORE_DIRECTORY")
+        if directory.isEmpty {
+            problems.append(Diagnostic(MessageCatalog.keystoreDirectoryMissing, location: file.path))
+        } else {
+            if !directory.hasPrefix("/") { directory = workingDirectory + "/" + directory }
+            directory = Self.normalise(path: directory)
+        }
+
+        // Host names and addresses
+        var hostnames = list("HOSTNAME", separators: [","]).map { $0.lowercased() }
+        var ipAddresses = list("IPADDRESS", separators: [","]).map { $0.lowercased() }
+        if let detected = overrides.detectedHostname { hostnames = [detected.lowercased()] }
+        if let detected = overrides.detectedAddress { ipAddresses = [detected.lowercased()] }
+        if hostnames.isEmpty { hostnames = ["localhost"] }
+        if ipAddresses.isEmpty { ipAddresses = ["127.0.0.1"] }
+        for host in hostnames where !IPAddressText.isAddress(host) && !Self.isValidHostName(host) {
+            problems.append(Diagnostic(MessageCatalog.invalidHostName, ["value": host], location: location("HOSTNAME")))
+        }
+        for ip in ipAddresses where !IPAddressText.isAddress(ip) {
+            problems.append(Diagnostic(MessageCatalog.invalidIPAddress, ["value": ip], location: location("IPADDRESS")))
+        }
+
+        // Alias
+        let aliasKey = value("ZOWE_CERTIFICATE_LABEL").isEmpty ? "KEYSTORE_ALIAS" : "ZOWE_CERTIFICATE_LABEL"
+        let alias = value(aliasKey, "localhost").isEmpty ? "localhost" : value(aliasKey, "localhost")
+        if !Self.isValidAlias(alias) {
+            problems.append(Diagnostic(MessageCatalog.invalidAlias, ["key": aliasKey, "value": alias], location: location(aliasKey)))
+        }
+
+        // Password: command line (file or environment), then the env file
+        let password = overrides.password ?? raw("KEYSTORE_PASSWORD") ?? ""
+        if password.isEmpty {
+            problems.append(Diagnostic(MessageCatalog.passwordMissing, location: location("KEYSTORE_PASSWORD")))
+        } else if password.contains(where: { $0 == "\n" || $0 == "\r\n" }) {
+            problems.append(Diagnostic(MessageCatalog.passwordHasNewline))
+        }
+
+        let verify = boolean("VERIFY_CERTIFICATES", true)
+        let nonStrict = boolean("NONSTRICT_VERIFY_CERTIFICATES", true)
+        let lock = boolean("ZOWE_LOCK_KEYSTORE", true)
+
+        // External certificate: all three or none
+        let externalCertificate = value("EXTERNAL_CERTIFICATE")
+        let externalAlias = value("EXTERNAL_CERTIFICATE_ALIAS")
+        let externalAuthorities = list("EXTERNAL_CERTIFICATE_AUTHORITIES", separators: [" ", "\t"])
+        var external: External?
+        let filled = [!externalCertificate.isEmpty, !externalAlias.isEmpty, !externalAuthorities.isEmpty]
+        if filled.allSatisfy({ $0 }) {
+            external = External(
+                certificate: Self.absolute(externalCertificate, workingDirectory),
+                alias: externalAlias,
+                authorities: externalAuthorities.map { Self.absolute($0, workingDirectory) })
+        } else if filled.contains(true) {
+            let key = ["EXTERNAL_CERTIFICATE", "EXTERNAL_CERTIFICATE_ALIAS", "EXTERNAL_CERTIFICATE_AUTHORITIES"]
+                .first { !value($0).isEmpty }!
+            problems.append(Diagnostic(MessageCatalog.externalFieldsIncomplete, location: location(key)))
+        }
+
+        // z/OSMF trust
+        let zosmfCertificates = list("ZOSMF_CERTIFICATE", separators: [" ", "\t"]).map { Self.absolute($0, workingDirectory) }
+        let zosmfHost = value("ZOWE_ZOSMF_HOST")
+        let zosmfPort = value("ZOWE_ZOSMF_PORT")
+        if zosmfCertificates.isEmpty, !zosmfHost.isEmpty, verify || nonStrict {
+            problems.append(Diagnostic(
+                MessageCatalog.trustZosmfUnavailable, ["host": zosmfHost, "port": zosmfPort.isEmpty ? "443" : zosmfPort],
+                location: location("ZOWE_ZOSMF_HOST")))
+        }
+
+        // Component certificates
+        var components: [String] = []
+        for id in list("COMPONENT_LEVEL_CERTIFICATES", separators: [",", " "]) {
+            if !Self.isValidComponentID(id) || id == alias {
+                problems.append(Diagnostic(MessageCatalog.invalidComponentID, ["value": id], location: location("COMPONENT_LEVEL_CERTIFICATES")))
+            } else if !components.contains(id) {
+                components.append(id)
+            }
+        }
+
+        // Key type and validity
+        let algorithmText = value("KEY_ALGORITHM", "RSA-2048")
+        var algorithm = KeyAlgorithm.default
+        if !algorithmText.isEmpty {
+            if let parsed = KeyAlgorithm(setting: algorithmText) {
+                algorithm = parsed
+            } else {
+                problems.append(Diagnostic(MessageCatalog.invalidKeyAlgorithm, ["value": algorithmText], location: location("KEY_ALGORITHM")))
+            }
+        }
+        let daysText = value("CERTIFICATE_VALIDITY_DAYS", "3650")
+        var days = 3650
+        if !daysText.isEmpty {
+            if let parsed = Int(daysText), (1...36_500).contains(parsed) {
+                days = parsed
+            } else {
+                problems.append(Diagnostic(MessageCatalog.invalidValidityDays, ["value": daysText], location: location("CERTIFICATE_VALIDITY_DAYS")))
+            }
+        }
+
+        if !problems.isEmpty { throw Diagnostics(problems) }
+        return SetupSettings(
+            keystoreDirectory: directory, hostnames: hostnames, ipAddresses: ipAddresses, alias: alias,
+            password: password, verifyCertificates: verify, nonStrictVerifyCertificates: nonStrict,
+            external: external, zosmfCertificates: zosmfCertificates, zosmfHost: zosmfHost, zosmfPort: zosmfPort,
+            componentCertificates: components,
+            userID: value("ZOWE_USER_ID", "ZWESVUSR"), groupID: value("ZOWE_GROUP_ID", "ZWEADMIN"),
+            lockKeystore: lock, ssoFallbackToNativeAuth: value("SSO_FALLBACK_TO_NATIVE_AUTH", "true"),
+            keyAlgorithm: algorithm, validityDays: days)
+    }
+
+    static func absolute(_ path: String, _ workingDirectory: String) -> String {
+        normalise(path: path.hasPrefix("/") ? path : workingDirectory + "/" + path)
+    }
+
+    /// Removes `.`/`..` and doubled slashes without resolving symbolic links.
+    static func normalise(path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    static func isValidHostName(_ host: String) -> Bool {
+        var labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        if labels.first == "*" { labels.removeFirst() }
+        guard !labels.isEmpty, host.utf8.count <= 253 else { return false }
+        return labels.allSatisfy { label in
+            guard (1...63).contains(label.utf8.count), label.first != "-", label.last != "-" else { return false }
+            return label.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "_" }
+        }
+    }
+
+    static func isValidAlias(_ alias: String) -> Bool {
+        guard !alias.isEmpty, !alias.hasPrefix("."), alias.utf8.count <= 64,
+              !["localca", "jwtsecret", "local_ca"].contains(alias.lowercased()) else { return false }
+        return alias.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0))
+        }
+    }
+
+    static func isValidComponentID(_ id: String) -> Bool {
+        guard !id.isEmpty, id.utf8.count <= 64, id != "localca", id != "jwtsecret", id.first != "-" else { return false }
+        return id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+}
