@@ -1,0 +1,43 @@
+// ZweCLI owns the `zwe` command line: argument parsing, help, passwords from files,
+// the environment or a prompt (never from an argument value), console and log output,
+// and exit statuses. It turns files into settings through ZweConfiguration and hands them
+// to the module that does the work; it holds no logic of its own beyond that.
+
+import ArgumentParser
+import Foundation
+import ZweMessages
+
+public struct ZweCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "zwe",
+        abstract: "Set up, check and run Zowe instances on Linux.",
+        discussion: """
+            Keystore directories, instance directories and their started tasks, with the \
+            certificate relationships of a Zowe instance made real.
+            """,
+        subcommands: [InitCommand.self, CertificateCommand.self, MessagesCommand.self])
+
+    public init() {}
+}
+
+struct InitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create the files an instance needs.",
+        subcommands: [InitCertificateCommand.self])
+}
+
+struct CertificateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "certificate",
+        abstract: "Look at certificates and stores.",
+        subcommands: [InspectCommand.self])
+}
+
+/// Prints diagnostics and ends the program with status 1 (the common end of a failed command).
+func fail(_ diagnostics: [Diagnostic], log: ConsoleLog? = nil) -> ExitCode {
+    for diagnostic in diagnostics {
+        if let log { log.write(diagnostic) } else { ConsoleLog.printExplained(diagnostic) }
+    }
+    return ExitCode(1)
+}
