@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs the system packages the build and the tests need, on Debian, as root.
+# Safe to run again: it only calls apt-get when something is missing.
+set -eu
+packages="libssl-dev libyaml-dev openssl default-jre-headless"
+missing=""
+for package in $packages; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $package"
+  fi
+done
+if [ -n "$missing" ]; then
+  echo "Installing:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  # shellcheck disable=SC2086
+  apt-get install -y $missing
+fi
+for tool in openssl keytool; do
+  command -v "$tool" >/dev/null || { echo "$tool is not on PATH after installing $packages" >&2; exit 1; }
+done

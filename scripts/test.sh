@@ -1,0 +1,11 @@
+#!/bin/sh
+# The test command: installs what the tests need, builds, and runs every test against the
+# programs just built (ZWE_BIN_DIR points the tests and scripts at them).
+set -eu
+cd "$(dirname -- "$0")/.."
+sh scripts/install-deps.sh
+swift build
+ZWE_BIN_DIR=$(swift build --show-bin-path)
+export ZWE_BIN_DIR
+export SWIFT_BACKTRACE=enable=no
+swift test
