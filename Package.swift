@@ -17,8 +17,14 @@ let package = Package(
     targets: [
         // The message table: every id, text, cause and fix the product prints.
         .target(name: "ZweMessages"),
+        // The system libyaml (libyaml-dev), read only by ZweConfiguration's manifest reader.
+        .systemLibrary(
+            name: "CZweYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         // Env files, manifests and the resolution of an instance's configuration.
-        .target(name: "ZweConfiguration", dependencies: ["ZweMessages"]),
+        .target(name: "ZweConfiguration", dependencies: ["ZweMessages", "CZweYAML"]),
         // PKCS#12 reading and writing on the system OpenSSL 3 (libssl-dev), behind a
         // small C API of its own so that no Swift file ever sees OpenSSL's headers.
         .target(
@@ -38,11 +44,16 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // Starting programs: posix_spawn with an exact environment, never Foundation.Process.
+        .target(name: "CZweProcess"),
+        .target(name: "ZweProcess", dependencies: ["CZweProcess"]),
+        // The check before every start (`zwe validate`): plan, certificates, ports, scripts.
+        .target(name: "ZwePreflight", dependencies: ["ZweMessages", "ZweConfiguration", "ZweCertificates", "ZweProcess"]),
         // The `zwe` commands, as a library so that tests can reach them.
         .target(
             name: "ZweCLI",
             dependencies: [
-                "ZweMessages", "ZweConfiguration", "ZweCertificates",
+                "ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -15,7 +15,7 @@ public struct ZweCommand: AsyncParsableCommand {
             Keystore directories, instance directories and their started tasks, with the \
             certificate relationships of a Zowe instance made real.
             """,
-        subcommands: [InitCommand.self, CertificateCommand.self, MessagesCommand.self])
+        subcommands: [InitCommand.self, ConfigureInstanceCommand.self, ValidateCommand.self, CertificateCommand.self, MessagesCommand.self])
 
     public init() {}
 }
@@ -31,7 +31,7 @@ struct CertificateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certificate",
         abstract: "Look at certificates and stores.",
-        subcommands: [InspectCommand.self])
+        subcommands: [InspectCommand.self, VerifyCommand.self])
 }
 
 /// Prints diagnostics and ends the program with status 1 (the common end of a failed command).
