@@ -1,0 +1,36 @@
+#!/bin/sh
+# Benchmark P2 (quality.md): preflight of a default instance, no network, median of N runs.
+# Usage: bench/validate.sh [--quick]
+set -eu
+root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+runs=20
+[ "${1:-}" = "--quick" ] && runs=5
+command -v hyperfine >/dev/null || { apt-get update >/dev/null && apt-get install -y hyperfine >/dev/null; }
+if [ -z "${ZWE_BIN_DIR:-}" ]; then
+  (cd "$root" && swift build -c release >/dev/null)
+  ZWE_BIN_DIR="$root/.build/release"
+fi
+export ZWE_BIN_DIR
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+printf 'KEYSTORE_DIRECTORY=%s/keystore\n' "$work" > "$work/setup.env"
+"$ZWE_BIN_DIR/zwe" init certificate -p "$work/setup.env" >/dev/null 2>&1
+# Ports chosen free now, so that the check finds nothing in use.
+set -- $(python3 -c 'import socket
+ports=[]
+socks=[]
+for _ in range(5):
+    s=socket.socket(); s.bind(("127.0.0.1",0)); ports.append(s.getsockname()[1]); socks.append(s)
+print(*ports)')
+"$ZWE_BIN_DIR/zwe" configure-instance -c "$work/instance" --keystore "$work/keystore" \
+  --set CATALOG_PORT=$1 --set DISCOVERY_PORT=$2 --set GATEWAY_PORT=$3 --set JOBS_API_PORT=$4 --set JES_EXPLORER_UI_PORT=$5 >/dev/null
+"$ZWE_BIN_DIR/zwe" validate -c "$work/instance" >/dev/null
+hyperfine --style basic --warmup 2 --runs "$runs" --export-json "$work/result.json" \
+  -n validate "$ZWE_BIN_DIR/zwe validate -c $work/instance" >/dev/null 2>&1
+python3 - "$work/result.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+median = r["median"] * 1000
+print(f"P2 preflight of a default instance (5 components, RSA-2048 keystore): median {median:.1f} ms, "
+      f"min {r['min']*1000:.1f} ms (target < 100 ms): {'PASS' if median < 100 else 'MISS'}")
+PY
