@@ -1,0 +1,191 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+import UnixSignals
+import Synchronization
+import ZweMessages
+
+/// What a component program is: its id, the variable holding its port, and whether its
+/// server asks clients for a certificate.
+public struct ComponentSpec: Sendable, Equatable {
+    public var id: String
+    public var portVariable: String
+    public var clientCertificates: ClientCertificatePolicy
+
+    public init(id: String, portVariable: String, clientCertificates: ClientCertificatePolicy = .none) {
+        self.id = id
+        self.portVariable = portVariable
+        self.clientCertificates = clientCertificates
+    }
+}
+
+/// The request context of every component: Hummingbird's, plus the connection, from which a
+/// handler reads the client's certificate (`context.channel.nioSSL_peerCertificate()`).
+public struct ComponentRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.channel = source.channel
+    }
+}
+
+/// A component's HTTPS server: Hummingbird over TLS on ZWE_BIND_ADDRESS and the component's
+/// port, with `GET /application/health` and request logging built in. The component adds its
+/// routes to `router` and its background work to `services` before calling `run()`.
+public struct ComponentServer {
+    public let spec: ComponentSpec
+    public let environment: ComponentEnvironment
+    public let identity: TLSIdentity
+    public let router: Router<ComponentRequestContext>
+    public let logger: Logger
+    /// Run beside the server; asked to stop after the server has stopped taking requests.
+    public var services: [any Service] = []
+    /// The signals that stop the component gracefully.
+    public var shutdownSignals: [UnixSignal] = [.sigterm, .sigint]
+    /// How long in-flight requests may take after a stop signal before they are cancelled;
+    /// below the launcher's default stop timeout (20 s), which ends in SIGKILL.
+    public var gracefulShutdownLimit: Duration = .seconds(10)
+
+    public init(spec: ComponentSpec, environment: ComponentEnvironment, identity: TLSIdentity, logger: Logger) {
+        self.spec = spec
+        self.environment = environment
+        self.identity = identity
+        self.logger = logger
+        let router = Router(context: ComponentRequestContext.self)
+        router.middlewares.add(RequestLogMiddleware(logger: logger))
+        router.get("/application/health") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"status":"UP"}"#)))
+        }
+        self.router = router
+    }
+
+    /// Serves until a shutdown signal has been handled and in-flight requests are done.
+    public func run() async throws(Diagnostic) {
+        let component = environment.componentID
+        let alias = identity.alias
+        let tls = try identity.serverConfiguration(clientCertificates: spec.clientCertificates)
+        let listening = ListeningFlag()
+        let configuredPort = environment.port
+        let urlHost = environment.urlHost
+        let logger = self.logger
+        let application = Application(
+            router: router,
+            server: HTTPServerBuilder { responder in
+                do {
+                    return NoDelayChannel(base: try TLSChannel(HTTP1Channel(responder: responder), tlsConfiguration: tls))
+                } catch {
+                    // A key or chain the TLS library refuses: said as such, not as a server failure.
+                    throw Diagnostic(MessageCatalog.runtimeTLSSetupFailed,
+                                     ["component": component, "alias": alias, "reason": "\(error)"])
+                }
+            },
+            configuration: ApplicationConfiguration(address: .hostname(environment.bindAddress, port: environment.port)),
+            onServerRunning: { channel in
+                listening.value.store(true, ordering: .sequentiallyConsistent)
+                let port = channel.localAddress?.port ?? configuredPort
+                logger.info("\(component) listening on https://\(urlHost):\(port)")
+            },
+            logger: Self.frameworkLogger(logger))
+
+        // A service group stops its services last to first: the server first, so that nothing
+        // the other services provide is gone while requests are still being answered.
+        var configuration = ServiceGroupConfiguration(
+            services: services.map { .init(service: $0) } + [.init(service: application)],
+            gracefulShutdownSignals: shutdownSignals,
+            logger: Self.frameworkLogger(logger))
+        configuration.maximumGracefulShutdownDuration = gracefulShutdownLimit
+        do {
+            try await ServiceGroup(configuration: configuration).run()
+        } catch {
+            if let diagnostic = error as? Diagnostic { throw diagnostic }
+            if listening.value.load(ordering: .sequentiallyConsistent) {
+                throw Diagnostic(MessageCatalog.runtimeServerFailed, ["component": component, "reason": Self.describe(error)])
+            }
+            throw Diagnostic(MessageCatalog.runtimeCannotListen, [
+                "component": component, "address": environment.bindAddress, "port": "\(environment.port)",
+                "reason": Self.describe(error),
+            ])
+        }
+    }
+
+    /// Hummingbird and ServiceLifecycle say at info level what the component says itself
+    /// ("listening ..."); their own lines only show when debugging.
+    static func frameworkLogger(_ logger: Logger) -> Logger {
+        var quiet = logger
+        if quiet.logLevel > .debug { quiet.logLevel = .warning }
+        return quiet
+    }
+
+    /// NIO's IOError describes itself with the C call; the errno text is what a user needs.
+    static func describe(_ error: any Error) -> String {
+        if let io = error as? IOError {
+            return String(cString: strerror(io.errnoCode))
+        }
+        return "\(error)"
+    }
+}
+
+/// Whether the server got as far as listening: an error before is a bind failure.
+private final class ListeningFlag: Sendable {
+    let value = Atomic<Bool>(false)
+}
+
+/// A child channel on a socket with Nagle's algorithm off: a client that sends its
+/// certificate in several small segments would otherwise wait for a delayed ACK (about 40 ms)
+/// on every new connection. Linux passes the listening socket's TCP_NODELAY (set by NIO) on to
+/// accepted sockets, but that is a kernel habit, not a promise.
+struct NoDelayChannel<Base: ServerChildChannel>: ServerChildChannel {
+    typealias Value = Base.Value
+    let base: Base
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.setOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1).flatMap {
+            base.setup(channel: channel, logger: logger)
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
+    }
+}
+
+/// One debug line per request: method, path, status, time taken and the client's address.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = ComponentRequestContext
+    let logger: Logger
+
+    func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard logger.logLevel <= .debug else { return try await next(request, context) }
+        let started = ContinuousClock.now
+        do {
+            let response = try await next(request, context)
+            log(request, context: context, status: response.status.code, since: started)
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            log(request, context: context, status: status, since: started)
+            throw error
+        }
+    }
+
+    private func log(_ request: Request, context: Context, status: Int, since started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        let milliseconds = "\(microseconds / 1000).\(microseconds % 1000 / 100)"
+        let client = context.channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "unknown"
+        logger.debug("\(request.method.rawValue) \(request.uri) \(status) \(milliseconds) ms from \(client)")
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import NIOSSL
+import ZweMessages
+import ZwePKCS12
+
+/// Who to trust and how to check client certificates on the server side.
+public enum ClientCertificatePolicy: Sendable, Equatable {
+    /// No certificate is asked for.
+    case none
+    /// One is asked for; a client without one still connects (the discovery service decides per path).
+    case request
+    /// A certificate chaining to the truststore is required to complete the handshake.
+    case require
+}
+
+/// A component's TLS identity: its private key and certificate chain from KEYSTORE under
+/// KEY_ALIAS, and the certificates of TRUSTSTORE as trust roots.
+///
+/// The stores are read through ZwePKCS12 only: swift-nio-ssl's own PKCS#12 reader stops the
+/// process on a truststore that holds certificates without a key, and cannot pick an alias.
+public struct TLSIdentity: Sendable {
+    public let alias: String
+    public let privateKey: NIOSSLPrivateKey
+    /// Leaf first.
+    public let certificateChain: [NIOSSLCertificate]
+    public let trustRoots: [NIOSSLCertificate]
+    /// Names the component in messages.
+    public let component: String
+    public let truststorePath: String
+
+    /// Opens KEYSTORE and TRUSTSTORE as the environment names them.
+    public static func load(from environment: ComponentEnvironment) throws(Diagnostic) -> TLSIdentity {
+        try load(keystore: environment.keystore, truststore: environment.truststore,
+                 password: environment.keystorePassword, alias: environment.keyAlias,
+                 component: environment.componentID)
+    }
+
+    public static func load(
+        keystore: String, truststore: String, password: String, alias: String, component: String
+    ) throws(Diagnostic) -> TLSIdentity {
+        let keyEntries = try readStore(keystore, name: "KEYSTORE", component: component) { bytes throws(PKCS12Error) in
+            try PKCS12Store.read(bytes, password: password)
+        }
+        let wanted = alias.lowercased()
+        guard let entry = keyEntries.first(where: { $0.alias.lowercased() == wanted }) else {
+            let aliases = keyEntries.map { "'\($0.alias)'" }.joined(separator: ", ")
+            throw Diagnostic(MessageCatalog.runtimeAliasNotFound, [
+                "component": component, "alias": alias, "path": keystore,
+                "aliases": aliases.isEmpty ? "none" : aliases,
+            ])
+        }
+        guard case .privateKey(let foundAlias, let pkcs8DER, let chainDER) = entry else {
+            throw Diagnostic(MessageCatalog.runtimeAliasNotAKey, ["component": component, "alias": alias, "path": keystore])
+        }
+        func unusable(_ what: String) -> Diagnostic {
+            Diagnostic(MessageCatalog.runtimeKeyUnusable, ["component": component, "what": what, "alias": foundAlias, "path": keystore])
+        }
+        // BoringSSL's DER key reader takes PKCS#8 PrivateKeyInfo for RSA and EC alike, so
+        // the bytes from the store go in as they are, without a PEM round trip.
+        let key: NIOSSLPrivateKey
+        do {
+            key = try NIOSSLPrivateKey(bytes: pkcs8DER, format: .der)
+        } catch {
+            throw unusable("private key")
+        }
+        var chain: [NIOSSLCertificate] = []
+        for der in chainDER {
+            do {
+                chain.append(try NIOSSLCertificate(bytes: der, format: .der))
+            } catch {
+                throw unusable("certificate chain")
+            }
+        }
+        guard !chain.isEmpty else { throw unusable("certificate chain") }
+
+        // Every certificate in the truststore file is a root, also a bag without the attribute
+        // Java looks for (OpenSSL's `pkcs12 -export -nokeys` writes those): putting a
+        // certificate into the truststore is how an administrator says "trust this".
+        let trusted = try readStore(truststore, name: "TRUSTSTORE", component: component) { bytes throws(PKCS12Error) in
+            try PKCS12Store.certificates(in: bytes, password: password)
+        }
+        var roots: [NIOSSLCertificate] = []
+        for certificate in trusted {
+            do {
+                roots.append(try NIOSSLCertificate(bytes: certificate.der, format: .der))
+            } catch {
+                throw Diagnostic(MessageCatalog.runtimeKeyUnusable, [
+                    "component": component, "what": "certificate", "alias": certificate.alias ?? "(no alias)",
+                    "path": truststore,
+                ])
+            }
+        }
+        return TLSIdentity(alias: foundAlias, privateKey: key, certificateChain: chain, trustRoots: roots,
+                           component: component, truststorePath: truststore)
+    }
+
+    private static func readStore<Content>(
+        _ path: String, name: String, component: String, parse: ([UInt8]) throws(PKCS12Error) -> Content
+    ) throws(Diagnostic) -> Content {
+        let bytes: [UInt8]
+        do {
+            bytes = try readFile(path)
+        } catch {
+            throw Diagnostic(MessageCatalog.runtimeStoreUnreadable, [
+                "component": component, "name": name, "path": path, "reason": error.reason,
+            ])
+        }
+        do {
+            return try parse(bytes)
+        } catch .wrongPassword {
+            throw Diagnostic(MessageCatalog.runtimeStoreWrongPassword, ["component": component, "name": name, "path": path])
+        } catch {
+            let reason: String
+            switch error {
+            case .malformed(let text), .unsupported(let text), .failed(let text): reason = text
+            case .wrongPassword: reason = "wrong password"
+            }
+            throw Diagnostic(MessageCatalog.runtimeStoreNotPKCS12, [
+                "component": component, "name": name, "path": path, "reason": reason,
+            ])
+        }
+    }
+
+    private struct ReadError: Error {
+        let reason: String
+    }
+
+    /// The whole file, with errno's words when it cannot be read (Foundation's errors name
+    /// the file again and say less about why).
+    private static func readFile(_ path: String) throws(ReadError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw ReadError(reason: "it is a folder") }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ReadError(reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+        return bytes
+    }
+
+    // MARK: - TLS configurations
+
+    /// The server side: this component's certificate, TLS 1.2 or 1.3.
+    public func serverConfiguration(clientCertificates: ClientCertificatePolicy) throws(Diagnostic) -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: certificateChain.map { .certificate($0) },
+            privateKey: .privateKey(privateKey))
+        configuration.minimumTLSVersion = .tlsv12
+        configuration.maximumTLSVersion = .tlsv13
+        // When the server closes a connection (a stop, `Connection: close`), NIOSSL waits for the
+        // client's close_notify; Hummingbird no longer reads the connection by then, so it never
+        // arrives and each close takes the whole timeout: a SIGTERM during a request made the
+        // exit 5 s late. The response is complete at that point; nothing is lost by not waiting.
+        configuration.shutdownTimeout = .milliseconds(200)
+        switch clientCertificates {
+        case .none:
+            configuration.certificateVerification = .none
+        case .request, .require:
+            try requireTrustRoots(for: "checking client certificates")
+            configuration.trustRoots = .certificates(trustRoots)
+            // Clients holding several certificates pick the one our CAs issued.
+            configuration.sendCANameList = true
+            configuration.certificateVerification = clientCertificates == .require
+                ? .noHostnameVerification : .optionalVerification
+        }
+        return configuration
+    }
+
+    /// `serverConfiguration(clientCertificates:)` with `.require` or `.none`.
+    public func serverConfiguration(requireClientCertificate: Bool) throws(Diagnostic) -> TLSConfiguration {
+        try serverConfiguration(clientCertificates: requireClientCertificate ? .require : .none)
+    }
+
+    /// The client side, for calls to other services in the verify mode of the instance.
+    public func clientConfiguration(mode: VerifyMode) throws(Diagnostic) -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.minimumTLSVersion = .tlsv12
+        configuration.maximumTLSVersion = .tlsv13
+        switch mode {
+        case .disabled:
+            configuration.certificateVerification = .none
+            return configuration
+        case .strict:
+            configuration.certificateVerification = .fullVerification
+        case .nonStrict:
+            configuration.certificateVerification = .noHostnameVerification
+        }
+        try requireTrustRoots(for: "checking server certificates in verify mode \(mode.rawValue)")
+        configuration.trustRoots = .certificates(trustRoots)
+        configuration.certificateChain = certificateChain.map { .certificate($0) }
+        configuration.privateKey = .privateKey(privateKey)
+        return configuration
+    }
+
+    private func requireTrustRoots(for purpose: String) throws(Diagnostic) {
+        if trustRoots.isEmpty {
+            throw Diagnostic(MessageCatalog.runtimeTruststoreEmpty, [
+                "component": component, "path": truststorePath, "purpose": purpose,
+            ])
+        }
+    }
+}
