@@ -131,4 +131,7 @@ void zwe_p12_contents_free(zwe_p12_contents *contents);
 }
 #endif
 
+/* The health-check probe shares this target: it is the only one that may use OpenSSL. */
+#include "CZweTLSProbe.h"
+
 #endif /* CZWEPKCS12_H */
