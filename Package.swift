@@ -7,12 +7,18 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "zwe", targets: ["zwe"]),
+        .executable(name: "zwe-component", targets: ["zwe-component"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // The message table: every id, text, cause and fix the product prints.
@@ -29,7 +35,7 @@ let package = Package(
         // small C API of its own so that no Swift file ever sees OpenSSL's headers.
         .target(
             name: "CZwePKCS12",
-            linkerSettings: [.linkedLibrary("crypto")]
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
         ),
         // The Swift face of CZwePKCS12: key and trusted-certificate entries in, bytes out.
         .target(name: "ZwePKCS12", dependencies: ["CZwePKCS12"]),
@@ -49,17 +55,53 @@ let package = Package(
         .target(name: "ZweProcess", dependencies: ["CZweProcess"]),
         // The check before every start (`zwe validate`): plan, certificates, ports, scripts.
         .target(name: "ZwePreflight", dependencies: ["ZweMessages", "ZweConfiguration", "ZweCertificates", "ZweProcess"]),
+        // Running an instance: lock, detached launcher, supervision, control socket, logs, stop.
+        .target(
+            name: "ZweLauncher",
+            dependencies: ["ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight", "ZweProcess", "ZwePKCS12", "CZweProcess"]
+        ),
         // The `zwe` commands, as a library so that tests can reach them.
         .target(
             name: "ZweCLI",
             dependencies: [
-                "ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight",
+                "ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight", "ZweLauncher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "zwe",
             dependencies: ["ZweCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // The runtime every component program runs on: TLS identity from the injected
+        // environment, the HTTPS server with /application/health, graceful SIGTERM.
+        .target(
+            name: "ZweComponentRuntime",
+            dependencies: [
+                "ZweMessages", "ZwePKCS12",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "zwe-component", dependencies: ["ZweComponentRuntime"]),
+        // A test-only component whose misbehaviour (crash, ignored SIGTERM, output flood) is
+        // switched on from the environment; the launcher's tests start it instead of a real one.
+        .executableTarget(
+            name: "zwe-test-component",
+            dependencies: ["ZweComponentRuntime"],
+            path: "Tests/Fixtures/TestComponent"
+        ),
+        .testTarget(
+            name: "ComponentRuntimeTests",
+            dependencies: [
+                "ZweComponentRuntime", "ZweCertificates", "ZweConfiguration", "ZwePKCS12", "ZweMessages",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         .testTarget(name: "ZweConfigurationTests", dependencies: ["ZweConfiguration", "ZweMessages"]),
         .testTarget(

@@ -15,7 +15,11 @@ public struct ZweCommand: AsyncParsableCommand {
             Keystore directories, instance directories and their started tasks, with the \
             certificate relationships of a Zowe instance made real.
             """,
-        subcommands: [InitCommand.self, ConfigureInstanceCommand.self, ValidateCommand.self, CertificateCommand.self, MessagesCommand.self])
+        subcommands: [
+            InitCommand.self, ConfigureInstanceCommand.self, ValidateCommand.self, StartCommand.self,
+            StopCommand.self, RestartCommand.self, StatusCommand.self, LogsCommand.self,
+            CertificateCommand.self, MessagesCommand.self, LauncherRunCommand.self,
+        ])
 
     public init() {}
 }

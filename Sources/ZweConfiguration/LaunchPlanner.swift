@@ -291,7 +291,7 @@ public enum LaunchPlanner {
         text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }).map(String.init).filter { !$0.isEmpty }
     }
 
-    static func normalise(_ path: String, relativeTo base: String) -> String {
+    public static func normalise(_ path: String, relativeTo base: String) -> String {
         let absolute = path.hasPrefix("/") ? path : base + "/" + path
         var parts: [Substring] = []
         for part in absolute.split(separator: "/") {

@@ -88,9 +88,18 @@ public enum Preflight {
             expires = report.expiresInDays
         }
 
-        // Ports: each free on the bind address, or the holder named.
+        // Ports: not promised to another running instance, and free on the bind address.
+        let others = InstanceRegistry.running(environment: options.environment).filter { $0.instance != plan.instanceDirectory }
         for component in plan.components {
             guard let port = component.port else { continue }
+            if let other = others.first(where: { $0.ports.values.contains(port) }) {
+                let holder = other.ports.first { $0.value == port }?.key ?? "?"
+                findings.append(Diagnostic(MessageCatalog.portOfOtherInstance, [
+                    "port": "\(port)", "id": component.id, "variable": component.portVariable ?? "?",
+                    "job": holder, "other": other.instance, "pid": "\(other.launcherPid)",
+                ], location: "port \(port)"))
+                continue
+            }
             if let owner = PortProbe.owner(port: port, address: plan.bindAddress) {
                 findings.append(Diagnostic(MessageCatalog.portInUse, [
                     "port": "\(port)", "id": component.id, "variable": component.portVariable ?? "?",

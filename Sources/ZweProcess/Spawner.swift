@@ -29,7 +29,8 @@ public enum Spawner {
     /// Starts a program. `stdin` nil means /dev/null.
     public static func spawn(
         executable: String, arguments: [String], environment: [String: String], directory: String?,
-        stdin: Int32?, stdout: Int32, stderr: Int32, newProcessGroup: Bool
+        stdin: Int32?, stdout: Int32, stderr: Int32, newProcessGroup: Bool,
+        newSession: Bool = false, passing descriptor: (from: Int32, to: Int32)? = nil
     ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -41,13 +42,19 @@ public enum Spawner {
         }
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        if let descriptor { posix_spawn_file_actions_adddup2(&actions, descriptor.from, descriptor.to) }
+        // Descriptors a caller leaked without close-on-exec (Foundation.Process in a parent
+        // does) must not reach the child: a detached launcher would keep them open for good.
+        zwe_spawn_file_actions_addclosefrom(&actions, (descriptor?.to ?? 2) + 1)
         if let directory { zwe_spawn_file_actions_addchdir(&actions, directory) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
-        if newProcessGroup {
+        if newSession {
+            flags |= 0x80  // POSIX_SPAWN_SETSID (glibc 2.26+), not exported to Swift
+        } else if newProcessGroup {
             flags |= Int32(POSIX_SPAWN_SETPGROUP)
             posix_spawnattr_setpgroup(&attributes, 0)
         }

@@ -1,0 +1,422 @@
+import CZweProcess
+import Foundation
+import ZweCertificates
+import ZweConfiguration
+import ZweMessages
+import ZwePreflight
+import ZweProcess
+
+/// The commands on a running (or not running) instance: start, the detached launcher itself,
+/// stop, status, operator commands, logs. Each returns the exit status of the command.
+public enum InstanceControl {
+    public struct StartOptions: Sendable {
+        public var haInstance: String?
+        public var foreground = false
+        public var noWait = false
+        public var stopOnFailure = false
+        public var environment: [String: String]
+        public var programRuntime: String?
+        /// The `zwe` program to detach the launcher with.
+        public var program: String
+
+        public init(haInstance: String?, environment: [String: String], programRuntime: String?, program: String) {
+            self.haInstance = haInstance
+            self.environment = environment
+            self.programRuntime = programRuntime
+            self.program = program
+        }
+    }
+
+    static func absolute(_ path: String) -> String {
+        LaunchPlanner.normalise(path, relativeTo: FileManager.default.currentDirectoryPath)
+    }
+
+    // MARK: - start
+
+    public static func start(instanceDirectory: String, options: StartOptions) -> Int32 {
+        let directory = absolute(instanceDirectory)
+        let files = InstanceFiles(instanceDirectory: directory)
+        guard FileManager.default.fileExists(atPath: directory + "/instance.env") else {
+            report([Diagnostic(MessageCatalog.instanceEnvMissing, ["dir": directory], location: directory + "/instance.env")])
+            return 1
+        }
+        mkdir(files.workspace, 0o750)
+
+        // 1. The instance lock: one start, one launcher.
+        let lockFD = open(files.lock, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lockFD >= 0 else {
+            report([Diagnostic(MessageCatalog.instanceNotWritable, ["dir": directory, "reason": String(cString: strerror(errno))], location: files.lock)])
+            return 1
+        }
+        guard flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? String(contentsOfFile: files.lock, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            close(lockFD)
+            report([Diagnostic(MessageCatalog.instanceAlreadyRunning, ["dir": directory, "pid": holder.isEmpty ? "?" : holder, "lock": files.lock])])
+            return 1
+        }
+        writeHolder(lockFD, getpid())
+        func release() {
+            unlink(files.lock)
+            close(lockFD)
+        }
+
+        endLeftovers(files)
+
+        // 2. Preflight, read-only.
+        let preflight = Preflight.run(instanceDirectory: directory, options: .init(haInstance: options.haInstance, environment: options.environment, programRuntime: options.programRuntime))
+        report(preflight.findings.filter { $0.severity != .info })
+        if preflight.errorCount > 0 {
+            if options.environment["ZWE_IGNORE_VALIDATION_ERRORS"]?.lowercased() == "true", preflight.plan != nil {
+                report([Diagnostic(MessageCatalog.ignoringValidationErrors, ["errors": "\(preflight.errorCount)"])])
+            } else {
+                release()
+                return preflight.exitStatus
+            }
+        }
+        guard let plan = preflight.plan else {
+            release()
+            return max(preflight.exitStatus, 1)
+        }
+
+        // 3. Each component's configure step, as Zowe runs it.
+        for component in plan.components {
+            guard let script = component.configureScript else { continue }
+            let outcome = try? ScriptRunner.run(script: script, environment: component.environment, directory: component.directory, timeoutSeconds: 60)
+            if outcome?.succeeded != true {
+                let output = outcome?.output.split(separator: "\n").suffix(5).joined(separator: " / ") ?? "could not run"
+                report([Diagnostic(MessageCatalog.configureStepFailed, ["id": component.id, "status": outcome?.status ?? "not started", "output": output.isEmpty ? "(no output)" : output], location: script)])
+                release()
+                return 1
+            }
+        }
+        let haInstance = plan.haInstanceID
+
+        // 4. The launcher: in this process, or detached into its own session.
+        if options.foreground {
+            return runLauncher(instanceDirectory: directory, haInstance: haInstance, lockFD: lockFD, environment: options.environment, foreground: true)
+        }
+        let errors = open(files.launcherErrors, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        defer {
+            close(errors)
+            close(null)
+        }
+        let launcherPID: pid_t
+        do {
+            launcherPID = try Spawner.spawn(
+                executable: options.program, arguments: ["launcher-run", "-c", directory, "--ha-instance", haInstance, "--lock-fd", "3"],
+                environment: options.environment, directory: directory, stdin: nil, stdout: null, stderr: errors >= 0 ? errors : null,
+                newProcessGroup: true, newSession: true, passing: (lockFD, 3))
+        } catch {
+            report([Diagnostic(MessageCatalog.launcherStartFailed, ["dir": directory, "reason": "\(error)"])])
+            release()
+            return 1
+        }
+        close(lockFD)  // the launcher holds the lock through its own descriptor now
+
+        // Wait for the control socket.
+        let deadline = Date().addingTimeInterval(15)
+        var launcherUp = false
+        while Date() < deadline {
+            if let response = try? ControlClient.send(ControlRequest(command: "status"), socketPath: files.socket, timeoutSeconds: 2), response.ok {
+                launcherUp = true
+                break
+            }
+            var status: Int32 = 0
+            if waitpid(launcherPID, &status, WNOHANG) == launcherPID {
+                break
+            }
+            usleep(10_000)
+        }
+        guard launcherUp else {
+            let errorsText = (try? String(contentsOfFile: files.launcherErrors, encoding: .utf8))?.split(separator: "\n").suffix(3).joined(separator: " / ") ?? ""
+            report([Diagnostic(MessageCatalog.launcherStartFailed, ["dir": directory, "reason": errorsText.isEmpty ? "no control socket after 15 s" : errorsText])])
+            return 1
+        }
+        if options.noWait {
+            print("\(plan.launcherJobName) launcher started for \(directory), pid \(launcherPID); 'zwe status -c \(directory)' shows progress")
+            return 0
+        }
+        return waitUntilReady(files: files, plan: plan, stopOnFailure: options.stopOnFailure)
+    }
+
+    static func writeHolder(_ fd: Int32, _ pid: pid_t) {
+        let text = Array("\(pid)\n".utf8)
+        ftruncate(fd, 0)
+        _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+    }
+
+    /// Returns when every component is READY (0), or one is FAILED or past its ready timeout (1).
+    static func waitUntilReady(files: InstanceFiles, plan: LaunchPlan, stopOnFailure: Bool) -> Int32 {
+        let timeouts = Dictionary(uniqueKeysWithValues: plan.components.map { ($0.id, $0.readyTimeout) })
+        while true {
+            guard let response = try? ControlClient.send(ControlRequest(command: "status"), socketPath: files.socket), let status = response.status else {
+                report([Diagnostic(MessageCatalog.launcherStartFailed, ["dir": files.instanceDirectory, "reason": "the launcher ended during start; see logs/launcher.log"])])
+                return 1
+            }
+            if status.components.allSatisfy({ $0.state == "READY" }) {
+                print(table(status, plan: plan))
+                return 0
+            }
+            let failed = status.components.first { component in
+                component.state == "FAILED"
+                    || (component.state == "STARTING" && component.pid != nil && (component.uptimeSeconds ?? 0) >= (timeouts[component.id] ?? 60))
+            }
+            if let failed {
+                print(table(status, plan: plan))
+                report([Diagnostic(MessageCatalog.componentNotReady, ["id": failed.id, "seconds": "\(timeouts[failed.id] ?? 60)", "reason": "state \(failed.state), see logs/\(failed.id).log"])])
+                if stopOnFailure { _ = stop(instanceDirectory: files.instanceDirectory, timeout: nil) }
+                return 1
+            }
+            usleep(20_000)
+        }
+    }
+
+    static func table(_ status: InstanceStatus, plan: LaunchPlan?) -> String {
+        let host = plan?.instanceValues["ZOWE_EXPLORER_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
+        var rows = [["COMPONENT", "JOB", "PID", "STATE", "URL"]]
+        for component in status.components {
+            let url = component.port.map { "https://\(host):\($0)/" } ?? "-"
+            rows.append([component.id, component.jobName, component.pid.map(String.init) ?? "-", component.state, url])
+        }
+        return columns(rows)
+    }
+
+    /// What a killed launcher left behind: processes named in the state file that still belong
+    /// to the instance (and any other process carrying its INSTANCE_DIR).
+    static func endLeftovers(_ files: InstanceFiles) {
+        var ended: [String] = []
+        if let state = StateFile.read(files.state), !ProcessTable.isAlive(state.launcherPid) {
+            for child in state.children where ProcessTable.isAlive(child.pid)
+                && ProcessTable.environment(of: child.pid)["INSTANCE_DIR"] == files.instanceDirectory {
+                kill(-child.processGroup, SIGKILL)
+                kill(child.pid, SIGKILL)
+                ended.append("\(child.id) pid \(child.pid)")
+            }
+            unlink(files.state)
+        }
+        if files.runningLauncherPID() == nil {
+            for pid in ProcessTable.processes(ofInstance: files.instanceDirectory) {
+                kill(pid, SIGKILL)
+                ended.append("pid \(pid)")
+            }
+        }
+        if !ended.isEmpty {
+            report([Diagnostic(MessageCatalog.leftoverKilled, ["count": "\(ended.count)", "dir": files.instanceDirectory, "details": ended.joined(separator: ", ")])])
+        }
+    }
+
+    // MARK: - the launcher process
+
+    /// The launcher itself: supervision until stopped. Runs the loop on a dedicated thread
+    /// that lives as long as the launcher (children's parent-death signal is tied to it).
+    public static func runLauncher(instanceDirectory: String, haInstance: String, lockFD: Int32, environment: [String: String], foreground: Bool) -> Int32 {
+        let directory = absolute(instanceDirectory)
+        let files = InstanceFiles(instanceDirectory: directory)
+        _ = fcntl(lockFD, F_SETFD, FD_CLOEXEC)
+        writeHolder(lockFD, getpid())
+        let result = LaunchPlanner.plan(instanceDirectory: directory, haInstance: haInstance, environment: environment, programRuntime: RuntimeDirectory.ofRunningProgram())
+        guard let plan = result.plan else {
+            report(result.findings)
+            return 1
+        }
+        mkdir(plan.logDirectory, 0o750)
+        let log = LauncherLog(path: files.launcherLog, maxBytes: plan.logMaxBytes, keep: plan.logKeep, level: plan.logLevel)
+        log.echo = foreground
+        _ = FileManager.default.createFile(atPath: files.pid, contents: Data("\(getpid())\n".utf8), attributes: [.posixPermissions: 0o644])
+        let supervisor = Supervisor(plan: plan, files: files, log: log, environment: environment, haInstance: haInstance)
+        supervisor.certificateExpiresInDays = certificateDays(plan.certificateValues)
+
+        let done = DispatchSemaphore(value: 0)
+        let box = ExitBox()
+        let thread = Thread {
+            box.code = supervisor.run()
+            done.signal()
+        }
+        thread.name = "zwe-supervisor"
+        thread.start()
+        done.wait()
+        close(lockFD)
+        return box.code
+    }
+
+    final class ExitBox: @unchecked Sendable { var code: Int32 = 0 }
+
+    static func certificateDays(_ values: [String: String]) -> Int? {
+        guard let path = values["KEYSTORE_CERTIFICATE"], let first = (try? CertificateFile.read(path))?.first else { return nil }
+        return Int((first.certificate.notValidAfter.timeIntervalSinceNow / 86_400).rounded(.down))
+    }
+
+    // MARK: - stop
+
+    public static func stop(instanceDirectory: String, timeout: Int?) -> Int32 {
+        let directory = absolute(instanceDirectory)
+        let files = InstanceFiles(instanceDirectory: directory)
+        let began = Date()
+        guard let pid = files.runningLauncherPID() else {
+            endLeftovers(files)
+            print(Diagnostic(MessageCatalog.instanceNotRunning, ["dir": directory]).description)
+            return 0
+        }
+        let pidfd = zwe_pidfd_open(pid)
+        defer { if pidfd >= 0 { close(pidfd) } }
+        let answered = (try? ControlClient.send(ControlRequest(command: "stop-all", timeout: timeout), socketPath: files.socket))?.ok == true
+        if !answered { kill(pid, SIGTERM) }
+        // Wait for the launcher to end: it ends after its last component.
+        let limit = Double((timeout ?? 20) * 8 + 10)
+        if !waitForExit(pidfd: pidfd, pid: pid, seconds: limit) {
+            kill(pid, SIGKILL)
+            _ = waitForExit(pidfd: pidfd, pid: pid, seconds: 2)
+        }
+        endLeftovers(files)
+        // Nothing of the instance may be left: a scan of every process's INSTANCE_DIR.
+        for leftover in ProcessTable.processes(ofInstance: directory) { kill(leftover, SIGKILL) }
+        unlink(files.socket)
+        unlink(files.pid)
+        unlink(files.lock)
+        let milliseconds = Int(Date().timeIntervalSince(began) * 1000)
+        print(Diagnostic(MessageCatalog.instanceStopped, ["dir": directory, "milliseconds": "\(milliseconds)"]).description)
+        return 0
+    }
+
+    static func waitForExit(pidfd: Int32, pid: pid_t, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if pidfd >= 0 {
+                var poller = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&poller, 1, Int32(min(deadline.timeIntervalSinceNow * 1000, 1000)))
+                if ready > 0 { return true }
+            } else {
+                if !ProcessTable.isAlive(pid) { return true }
+                usleep(20_000)
+            }
+        }
+        return !ProcessTable.isAlive(pid)
+    }
+
+    // MARK: - status and operator commands
+
+    public static func status(instanceDirectory: String, json: Bool) -> Int32 {
+        let directory = absolute(instanceDirectory)
+        let files = InstanceFiles(instanceDirectory: directory)
+        guard files.runningLauncherPID() != nil,
+              let response = try? ControlClient.send(ControlRequest(command: "status"), socketPath: files.socket),
+              let status = response.status else {
+            if json {
+                print("{\"instance\": \"\(directory)\", \"running\": false}")
+            } else {
+                print(Diagnostic(MessageCatalog.instanceNotRunning, ["dir": directory]).description)
+            }
+            return 1
+        }
+        if json {
+            print(encode(status))
+            return 0
+        }
+        var header = "Instance \(status.instance): launcher \(status.jobName) pid \(status.launcherPid), up \(status.uptimeSeconds) s, HA instance \(status.haInstance)"
+        if let days = status.certificateExpiresInDays { header += ", certificate expires in \(days) days" }
+        print(header)
+        var rows = [["COMPONENT", "JOB", "PID", "STATE", "UPTIME", "RESTARTS", "LAST EXIT", "PORT", "HEALTH"]]
+        for component in status.components {
+            rows.append([
+                component.id, component.jobName, component.pid.map(String.init) ?? "-", component.state,
+                component.uptimeSeconds.map { "\($0)s" } ?? "-", "\(component.restarts)", component.lastExitStatus ?? "-",
+                component.port.map(String.init) ?? "-", component.health,
+            ])
+        }
+        print(columns(rows))
+        return 0
+    }
+
+    public static func statusAll(json: Bool, environment: [String: String]) -> Int32 {
+        let entries = InstanceRegistry.running(environment: environment)
+        if json {
+            struct All: Encodable { var instances: [InstanceRegistry.Entry] }
+            print(encode(All(instances: entries)))
+            return 0
+        }
+        if entries.isEmpty {
+            print("No instance is running.")
+            return 0
+        }
+        var rows = [["JOB", "PID", "INSTANCE", "PORTS"]]
+        for entry in entries {
+            let ports = entry.ports.sorted { $0.value < $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            rows.append([entry.jobName, "\(entry.launcherPid)", entry.instance, ports])
+        }
+        print(columns(rows))
+        return 0
+    }
+
+    public static func operate(instanceDirectory: String, command: String, component: String) -> Int32 {
+        let directory = absolute(instanceDirectory)
+        let files = InstanceFiles(instanceDirectory: directory)
+        guard files.runningLauncherPID() != nil,
+              let response = try? ControlClient.send(ControlRequest(command: command, component: component), socketPath: files.socket) else {
+            report([Diagnostic(MessageCatalog.instanceNotRunning, ["dir": directory])], asError: true)
+            return 1
+        }
+        if let message = response.message {
+            if response.ok { print(message) } else { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+        }
+        return response.ok ? 0 : 1
+    }
+
+    // MARK: - logs
+
+    public static func logs(instanceDirectory: String, component: String?, follow: Bool) -> Int32 {
+        let files = InstanceFiles(instanceDirectory: absolute(instanceDirectory))
+        let path = component.map(files.componentLog) ?? files.launcherLog
+        guard var handle = FileHandle(forReadingAtPath: path) else {
+            report([Diagnostic(MessageCatalog.envFileMissing, ["path": path], location: path)], asError: true)
+            return 1
+        }
+        FileHandle.standardOutput.write(handle.readDataToEndOfFile())
+        guard follow else { return 0 }
+        var inode = Self.inode(path)
+        while true {
+            usleep(200_000)
+            let data = handle.readDataToEndOfFile()
+            if !data.isEmpty { FileHandle.standardOutput.write(data) }
+            let current = Self.inode(path)
+            if current != inode, let reopened = FileHandle(forReadingAtPath: path) {
+                handle = reopened
+                inode = current
+            }
+        }
+    }
+
+    static func inode(_ path: String) -> UInt {
+        var info = stat()
+        return stat(path, &info) == 0 ? UInt(info.st_ino) : 0
+    }
+
+    // MARK: - output
+
+    /// Left-aligned columns, two spaces apart.
+    static func columns(_ rows: [[String]]) -> String {
+        let count = rows.map(\.count).max() ?? 0
+        let widths = (0..<count).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    static func report(_ diagnostics: [Diagnostic], asError: Bool = false) {
+        for diagnostic in diagnostics {
+            if diagnostic.severity == .info && !asError {
+                print(diagnostic.description)
+            } else {
+                FileHandle.standardError.write(Data((diagnostic.explained + "\n").utf8))
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// The files an instance's launcher keeps in `workspace/` while it runs.
+public struct InstanceFiles: Sendable {
+    public let instanceDirectory: String
+
+    public init(instanceDirectory: String) { self.instanceDirectory = instanceDirectory }
+
+    public var workspace: String { instanceDirectory + "/workspace" }
+    public var lock: String { workspace + "/launcher.lock" }
+    public var pid: String { workspace + "/launcher.pid" }
+    public var state: String { workspace + "/launcher.state.json" }
+    public var socket: String { workspace + "/launcher.sock" }
+    public var launcherErrors: String { workspace + "/launcher.err" }
+    public var logs: String { instanceDirectory + "/logs" }
+    public var launcherLog: String { logs + "/launcher.log" }
+    public func componentLog(_ id: String) -> String { logs + "/\(id).log" }
+    public func snapshot(_ id: String, ha: String) -> String { instanceDirectory + "/.env/\(id)/.\(ha).env" }
+
+    /// The pid in launcher.pid if that process is alive (zombies do not count).
+    public func runningLauncherPID() -> pid_t? {
+        guard let text = try? String(contentsOfFile: pid, encoding: .utf8),
+              let value = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+              ProcessTable.isAlive(value) else { return nil }
+        return value
+    }
+}
+
+/// `workspace/launcher.state.json`: every child's pid and process group, rewritten on each
+/// change, so that the next start or stop can end what a killed launcher left behind.
+struct StateFile: Codable {
+    struct Child: Codable {
+        var id: String
+        var pid: Int32
+        var processGroup: Int32
+    }
+
+    var launcherPid: Int32
+    var children: [Child]
+
+    func write(to path: String) {
+        guard let data = try? JSONEncoder().encode(self) else { return }
+        let temporary = path + ".tmp"
+        if FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) {
+            rename(temporary, path)
+        }
+    }
+
+    static func read(_ path: String) -> StateFile? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(StateFile.self, from: data)
+    }
+}
+
+/// Facts about processes, read from /proc.
+public enum ProcessTable {
+    /// Alive and not a zombie: `kill(pid, 0)` alone would count zombies as alive.
+    public static func isAlive(_ pid: pid_t) -> Bool {
+        guard pid > 0, let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return false }
+        let after = text[text.index(after: close)...].trimmingCharacters(in: .whitespaces)
+        guard let state = after.first else { return false }
+        return state != "Z" && state != "X"
+    }
+
+    public static func environment(of pid: pid_t) -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return [:] }
+        var values: [String: String] = [:]
+        for entry in data.split(separator: 0) {
+            let text = String(decoding: entry, as: UTF8.self)
+            if let equals = text.firstIndex(of: "=") { values[String(text[..<equals])] = String(text[text.index(after: equals)...]) }
+        }
+        return values
+    }
+
+    /// Every live process whose environment says it belongs to the instance (INSTANCE_DIR).
+    public static func processes(ofInstance directory: String) -> [pid_t] {
+        var found: [pid_t] = []
+        let me = getpid()
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry), pid != me, isAlive(pid) else { continue }
+            if environment(of: pid)["INSTANCE_DIR"] == directory { found.append(pid) }
+        }
+        return found
+    }
+
+    public static func processGroup(of pid: pid_t) -> pid_t? {
+        let group = getpgid(pid)
+        return group > 0 ? group : nil
+    }
+}
