@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+
+/// A test component definition: the fixture program `zwe-test-component` behind a manifest.
+struct TestComponentSpec {
+    var id: String
+    var jobCode = "TC"
+    var dependsOn: [String] = []
+    var restartIntervals = [0]
+    var minUptime = 60
+    var shutdownTimeout = 5
+    var readyTimeout = 20
+    /// Extra lines for the start script (exports of TEST_COMPONENT_* flags, conditions).
+    var script = ""
+
+    var portVariable: String { id.uppercased().replacingOccurrences(of: "-", with: "_") + "_PORT" }
+}
+
+/// A keystore and an instance whose components are the default ones or test components, on
+/// free ports, with its own registry folder; everything it started is ended on `tearDown`.
+final class LauncherFixture {
+    let scratch: TemporaryDirectory
+    let keystore: String
+    var instances: [String] = []
+    let runtimeFolder: String
+
+    init(_ name: String = #function) throws {
+        scratch = TemporaryDirectory(name)
+        keystore = scratch.path + "/keystore"
+        runtimeFolder = scratch.path + "/run"
+        try FileManager.default.createDirectory(atPath: runtimeFolder, withIntermediateDirectories: true)
+        let file = setupFile(in: scratch, name: "setup.env", [("KEYSTORE_DIRECTORY", keystore), ("KEY_ALGORITHM", "EC-P256")])
+        let made = try Harness.zwe(["init", "certificate", "-p", file])
+        #expect(made.status == 0, "setup: \(made)")
+    }
+
+    var environment: [String: String] { Harness.baseEnvironment(["XDG_RUNTIME_DIR": runtimeFolder]) }
+
+    /// Writes a test component folder and returns its path.
+    func component(_ spec: TestComponentSpec) throws -> String {
+        let folder = scratch.path + "/components/" + spec.id
+        try FileManager.default.createDirectory(atPath: folder + "/bin", withIntermediateDirectories: true)
+        let manifest = """
+            id: \(spec.id)
+            jobCode: \(spec.jobCode)
+            dependsOn: [\(spec.dependsOn.joined(separator: ", "))]
+            commands:
+              start: bin/start.sh
+            healthCheck:
+              portVariable: \(spec.portVariable)
+              path: /application/health
+            launcher:
+              restartIntervals: [\(spec.restartIntervals.map(String.init).joined(separator: ", "))]
+              minUptime: \(spec.minUptime)
+              shutdownTimeout: \(spec.shutdownTimeout)
+              readyTimeout: \(spec.readyTimeout)
+
+            """
+        try manifest.write(toFile: folder + "/manifest.yaml", atomically: true, encoding: .utf8)
+        let start = """
+            #!/bin/sh
+            export TEST_COMPONENT_PORT_VARIABLE=\(spec.portVariable)
+            \(spec.script)
+            exec "$ZWE_BIN_DIR/zwe-test-component"
+
+            """
+        try start.write(toFile: folder + "/bin/start.sh", atomically: true, encoding: .utf8)
+        chmod(folder + "/bin/start.sh", 0o755)
+        return folder
+    }
+
+    /// Creates an instance. `components` nil: the runtime's default set on free ports.
+    func instance(_ name: String, components: [TestComponentSpec]? = nil, extra: [String: String] = [:], ports fixed: [String: Int] = [:]) throws -> String {
+        let directory = scratch.path + "/" + name
+        var sets: [String: String] = extra
+        for variable in InstanceFixture.portVariables { sets[variable] = "\(fixed[variable] ?? freePort())" }
+        if let components {
+            var paths: [String] = []
+            for spec in components {
+                paths.append(try component(spec))
+                sets[spec.portVariable] = "\(fixed[spec.portVariable] ?? freePort())"
+            }
+            sets["ZWE_LAUNCH_COMPONENTS"] = paths.joined(separator: ",")
+        }
+        var arguments = ["configure-instance", "-c", directory, "--keystore", keystore]
+        for (key, value) in sets { arguments += ["--set", "\(key)=\(value)"] }
+        let configured = try Harness.zwe(arguments, environment: environment)
+        #expect(configured.status == 0, "configure: \(configured)")
+        instances.append(directory)
+        return directory
+    }
+
+    func zwe(_ arguments: [String], extra: [String: String] = [:]) throws -> Harness.Result {
+        try Harness.zwe(arguments, environment: environment.merging(extra) { _, new in new })
+    }
+
+    func status(_ instance: String) throws -> [String: Any] {
+        let result = try zwe(["status", "-c", instance, "--json"])
+        return (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any] ?? [:]
+    }
+
+    func component(_ id: String, of instance: String) throws -> [String: Any]? {
+        (try status(instance)["components"] as? [[String: Any]])?.first { $0["id"] as? String == id }
+    }
+
+    /// Waits (up to `seconds`) until the condition on the status holds.
+    @discardableResult
+    func wait(_ instance: String, seconds: Double = 10, until condition: ([String: Any]) -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition(try status(instance)) { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    func launcherLog(_ instance: String) -> String {
+        (try? String(contentsOfFile: instance + "/logs/launcher.log", encoding: .utf8)) ?? ""
+    }
+
+    /// Live processes (zombies excluded) whose environment names the instance.
+    static func processes(of instance: String) -> [pid_t] {
+        var found: [pid_t] = []
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry), isAlive(pid), let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { continue }
+            if data.split(separator: 0).contains(where: { String(decoding: $0, as: UTF8.self) == "INSTANCE_DIR=\(instance)" }) { found.append(pid) }
+        }
+        return found
+    }
+
+    static func isAlive(_ pid: pid_t) -> Bool {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = text.lastIndex(of: ")") else { return false }
+        let state = text[text.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        return state != nil && state != "Z" && state != "X"
+    }
+
+    static func environ(_ pid: pid_t) -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return [:] }
+        var values: [String: String] = [:]
+        for entry in data.split(separator: 0) {
+            let text = String(decoding: entry, as: UTF8.self)
+            if let equals = text.firstIndex(of: "=") { values[String(text[..<equals])] = String(text[text.index(after: equals)...]) }
+        }
+        return values
+    }
+
+    /// Stops every instance and ends whatever is left, even after a failed test.
+    func tearDown() {
+        for instance in instances {
+            _ = try? zwe(["stop", "-c", instance, "--timeout", "2"])
+            for pid in Self.processes(of: instance) { kill(pid, SIGKILL) }
+        }
+    }
+
+    deinit { tearDown() }
+}
