@@ -1,6 +1,13 @@
 #!/bin/sh
-# Stops what scripts/demo.sh started. The demo starts no process yet (it writes a keystore
-# directory only), so there is nothing to stop; the files stay in ${ZWE_DEMO_DIR:-$HOME/zowe-demo}.
+# Stops the instance that scripts/demo.sh started; no process of it is left afterwards.
+# Its files stay in ${ZWE_DEMO_DIR:-$HOME/zowe-demo}.
 set -eu
+root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 demo=${ZWE_DEMO_DIR:-$HOME/zowe-demo}
-echo "Nothing is running for the demo in $demo; its files are left in place (remove the folder to discard them)."
+ZWE_BIN_DIR=${ZWE_BIN_DIR:-$root/.build/release}
+export ZWE_BIN_DIR
+if [ -x "$demo/instance/bin/zowe-stop.sh" ]; then
+  "$demo/instance/bin/zowe-stop.sh"
+else
+  echo "No demo instance in $demo."
+fi

@@ -1,4 +1,5 @@
 import Foundation
+import ZweProcess
 
 /// The host-wide list of running instances: one small JSON file per instance in a per-user
 /// runtime directory (`$XDG_RUNTIME_DIR/zwe`, else `/tmp/zwe-UID`). `zwe status --all` and the
@@ -58,19 +59,12 @@ public enum InstanceRegistry {
             let path = folder + "/" + name
             guard let data = FileManager.default.contents(atPath: path),
                   let entry = try? JSONDecoder().decode(Entry.self, from: data) else { continue }
-            if isAlive(entry.launcherPid) {
+            if ProcessTable.isAlive(entry.launcherPid) {
                 entries.append(entry)
             } else {
                 unlink(path)
             }
         }
         return entries.sorted { $0.instance < $1.instance }
-    }
-
-    static func isAlive(_ pid: Int32) -> Bool {
-        guard pid > 0, let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return false }
-        let state = text[text.index(after: close)...].trimmingCharacters(in: .whitespaces).first
-        return state != nil && state != "Z" && state != "X"
     }
 }

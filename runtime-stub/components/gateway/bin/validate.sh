@@ -1,9 +1,4 @@
 #!/bin/sh
 # Checks the gateway settings before start; a message and a non-zero exit stop the start.
-port=${GATEWAY_PORT:-}
-case "$port" in
-  ''|*[!0-9]*) echo "GATEWAY_PORT must be a port number, not '$port'"; exit 1 ;;
-esac
-if [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then
-  echo "GATEWAY_PORT=$port is outside 1-65535"; exit 1
-fi
+. "$(dirname -- "$0")/../../../bin/zwe-check-port.sh"
+zwe_check_port GATEWAY_PORT

@@ -1,9 +1,4 @@
 #!/bin/sh
 # Checks the jobs-api settings before start; a message and a non-zero exit stop the start.
-port=${JOBS_API_PORT:-}
-case "$port" in
-  ''|*[!0-9]*) echo "JOBS_API_PORT must be a port number, not '$port'"; exit 1 ;;
-esac
-if [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then
-  echo "JOBS_API_PORT=$port is outside 1-65535"; exit 1
-fi
+. "$(dirname -- "$0")/../../../bin/zwe-check-port.sh"
+zwe_check_port JOBS_API_PORT

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Facts about processes, read from /proc.
+public enum ProcessTable {
+    /// Alive and not a zombie: `kill(pid, 0)` alone would count zombies as alive.
+    public static func isAlive(_ pid: pid_t) -> Bool {
+        guard pid > 0, let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return false }
+        let after = text[text.index(after: close)...].trimmingCharacters(in: .whitespaces)
+        guard let state = after.first else { return false }
+        return state != "Z" && state != "X"
+    }
+
+    public static func environment(of pid: pid_t) -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return [:] }
+        var values: [String: String] = [:]
+        for entry in data.split(separator: 0) {
+            let text = String(decoding: entry, as: UTF8.self)
+            if let equals = text.firstIndex(of: "=") { values[String(text[..<equals])] = String(text[text.index(after: equals)...]) }
+        }
+        return values
+    }
+
+    /// Every live process whose environment says it belongs to the instance (INSTANCE_DIR).
+    public static func processes(ofInstance directory: String) -> [pid_t] {
+        var found: [pid_t] = []
+        let me = getpid()
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry), pid != me, isAlive(pid) else { continue }
+            if environment(of: pid)["INSTANCE_DIR"] == directory { found.append(pid) }
+        }
+        return found
+    }
+
+    public static func processGroup(of pid: pid_t) -> pid_t? {
+        let group = getpgid(pid)
+        return group > 0 ? group : nil
+    }
+}
