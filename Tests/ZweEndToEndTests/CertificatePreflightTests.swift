@@ -59,6 +59,8 @@ struct CertificatePreflightTests {
         let fixture = try InstanceFixture()
         try replaceLeaf(fixture, LeafSpec(extensions: "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"))
         try expectFinding(fixture, id: "ZWEL1313E", contains: ["1.3.6.1.5.5.7.3.2"], location: "localhost.keystore.p12:localhost")
+        try replaceLeaf(fixture, LeafSpec())
+        #expect(try fixture.validate().status == 0)
     }
 
     @Test("A SAN without the instance's host is an error in STRICT mode")
@@ -66,6 +68,8 @@ struct CertificatePreflightTests {
         let fixture = try InstanceFixture()
         try fixture.setInstance("ZOWE_EXPLORER_HOST=zowe.example.test")
         try expectFinding(fixture, id: "ZWEL1318E", contains: ["zowe.example.test", "instance.env:"])
+        try fixture.setInstance("ZOWE_EXPLORER_HOST=localhost")
+        #expect(try fixture.validate().status == 0)
     }
 
     @Test("A chain missing its intermediate names the missing issuer")
@@ -73,6 +77,8 @@ struct CertificatePreflightTests {
         let fixture = try InstanceFixture()
         try replaceLeaf(fixture, LeafSpec(viaHiddenIntermediate: true))
         try expectFinding(fixture, id: "ZWEL1320E", contains: ["Hidden Intermediate CA"])
+        try replaceLeaf(fixture, LeafSpec())
+        #expect(try fixture.validate().status == 0)
     }
 
     @Test("A private key that does not match the certificate is an error")
@@ -81,6 +87,8 @@ struct CertificatePreflightTests {
         let other = try Harness.run("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", fixture.keystore + "/localhost/localhost.keystore.key"])
         #expect(other.status == 0)
         try expectFinding(fixture, id: "ZWEL1312E", contains: ["localhost.keystore.key"])
+        try replaceLeaf(fixture, LeafSpec())
+        #expect(try fixture.validate().status == 0)
     }
 
     @Test("RSA-1024 and SHA-1 are warnings")

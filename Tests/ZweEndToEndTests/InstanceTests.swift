@@ -106,6 +106,8 @@ struct InstanceTests {
         let (status, report, _) = try fixture.validate()
         #expect(status == 1)
         #expect(report.finding("ZWEL1401E")?["location"] as? String == "\(fixture.instanceEnv):\(try fixture.line(of: "ROOT_DIR="))")
+        try fixture.setInstance("ROOT_DIR=\(Harness.runtime)")
+        #expect(try fixture.validate().status == 0)
     }
 
     @Test("A missing keystore directory or zowe-certificates.env is one error")
@@ -120,6 +122,8 @@ struct InstanceTests {
         (status, report, _) = try fixture.validate()
         #expect(status == 1)
         #expect(report.ids() == ["ZWEL1405E"], "\(report.findings)")
+        try fixture.setInstance("KEYSTORE_DIRECTORY=\(fixture.keystore)")
+        #expect(try fixture.validate().status == 0)
     }
 
     @Test("A port held by another process is reported with that process's pid")
@@ -138,6 +142,9 @@ struct InstanceTests {
         let finding = report.finding("ZWEL1413E")
         #expect((finding?["message"] as? String)?.contains("pid \(holder.process.processIdentifier)") == true, "\(String(describing: finding))")
         #expect(finding?["location"] as? String == "port \(port)")
+        kill(holder.process.processIdentifier, SIGKILL)
+        holder.process.waitUntilExit()
+        #expect(try fixture.validate().status == 0)
     }
 
     @Test("Two components on one port are reported")
@@ -148,6 +155,8 @@ struct InstanceTests {
         #expect(status == 1)
         let message = report.finding("ZWEL1412E")?["message"] as? String ?? ""
         #expect(message.contains("gateway") && message.contains("jobs-api"), "\(report.findings)")
+        try fixture.setInstance("JOBS_API_PORT=\(fixture.ports["JOBS_API_PORT"]!)")
+        #expect(try fixture.validate().status == 0)
     }
 
     @Test("Two independent problems give two errors in one run (exit 2)")
@@ -173,6 +182,10 @@ struct InstanceTests {
         let location = report.finding("ZWEL1200E")?["location"] as? String ?? ""
         #expect(location.hasPrefix(component + "/manifest.yaml:"), "\(report.findings)")
         #expect(location.split(separator: ":").count == 3, "file:line:col, got \(location)")
+        try "#!/bin/sh\nexec sleep 1\n".write(toFile: component + "/bin/start.sh", atomically: true, encoding: .utf8)
+        chmod(component + "/bin/start.sh", 0o755)
+        try "id: broken\ncommands:\n  start: bin/start.sh\n".write(toFile: component + "/manifest.yaml", atomically: true, encoding: .utf8)
+        #expect(try fixture.validate().status == 0)
     }
 
     @Test("A start script that is missing or not executable is reported")
@@ -204,6 +217,8 @@ struct InstanceTests {
         let failed = report.findings.first { $0["id"] as? String == "ZWEL1416E" }
         #expect((failed?["message"] as? String)?.contains("CATALOG_PORT must be a port number") == true, "\(report.findings)")
         #expect(report.ids().contains("ZWEL1411E"))
+        try fixture.setInstance("CATALOG_PORT=\(fixture.ports["CATALOG_PORT"]!)")
+        #expect(try fixture.validate().status == 0)
     }
 
     @Test("A long ZOWE_PREFIX is a warning, not an error")

@@ -117,6 +117,12 @@ struct LauncherTests {
         #expect(try fixture.wait(instance) { ($0["components"] as? [[String: Any]])?.first { $0["id"] as? String == "steady" }?["state"] as? String == "STOPPED" })
         #expect(try fixture.zwe(["restart", "-c", instance, "--component", "steady"]).status == 0)
         #expect(try fixture.wait(instance) { ($0["components"] as? [[String: Any]])?.first { $0["id"] as? String == "steady" }?["state"] as? String == "READY" })
+
+        // zwe logs: the launcher's log, and a component's.
+        let launcherLog = try fixture.zwe(["logs", "-c", instance])
+        #expect(launcherLog.status == 0 && launcherLog.stdout.contains("ZWEL0038E"))
+        let componentLog = try fixture.zwe(["logs", "-c", instance, "steady"])
+        #expect(componentLog.status == 0 && componentLog.stdout.contains("<ZWE1ST:"), "\(componentLog)")
         #expect(try fixture.zwe(["stop", "-c", instance]).status == 0)
     }
 
