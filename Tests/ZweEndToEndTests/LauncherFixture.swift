@@ -24,12 +24,12 @@ final class LauncherFixture {
     var instances: [String] = []
     let runtimeFolder: String
 
-    init(_ name: String = #function) throws {
+    init(_ name: String = #function, setup: [(String, String)] = []) throws {
         scratch = TemporaryDirectory(name)
         keystore = scratch.path + "/keystore"
         runtimeFolder = scratch.path + "/run"
         try FileManager.default.createDirectory(atPath: runtimeFolder, withIntermediateDirectories: true)
-        let file = setupFile(in: scratch, name: "setup.env", [("KEYSTORE_DIRECTORY", keystore), ("KEY_ALGORITHM", "EC-P256")])
+        let file = setupFile(in: scratch, name: "setup.env", [("KEYSTORE_DIRECTORY", keystore), ("KEY_ALGORITHM", "EC-P256")] + setup)
         let made = try Harness.zwe(["init", "certificate", "-p", file])
         #expect(made.status == 0, "setup: \(made)")
     }
