@@ -242,4 +242,37 @@ struct LauncherTests {
         #expect(rotated.count > 10, "the flood should have rotated the log many times")
         #expect(try fixture.zwe(["stop", "-c", instance]).status == 0)
     }
+
+    @Test("A component that never becomes READY: start exits 1 naming it; --stop-on-failure leaves nothing")
+    func neverReady() throws {
+        let fixture = try LauncherFixture()
+        let instance = try fixture.instance("instance", components: [
+            TestComponentSpec(id: "mute", jobCode: "MU", readyTimeout: 1, script: "export TEST_COMPONENT_NOT_READY=true"),
+            TestComponentSpec(id: "fine", jobCode: "FI"),
+        ])
+        let started = try fixture.zwe(["start", "-c", instance])
+        #expect(started.status == 1, "\(started)")
+        #expect(started.stderr.contains("ZWEL1601E component mute is not READY"), "\(started)")
+        // The rest is left running.
+        #expect(try fixture.component("fine", of: instance)?["state"] as? String == "READY")
+        #expect(try fixture.zwe(["stop", "-c", instance]).status == 0)
+
+        let again = try fixture.zwe(["start", "-c", instance, "--stop-on-failure"])
+        #expect(again.status == 1)
+        #expect(LauncherFixture.processes(of: instance).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: instance + "/workspace/launcher.pid"))
+    }
+
+    @Test("--foreground keeps the launcher in the calling process until stopped")
+    func foreground() throws {
+        let fixture = try LauncherFixture()
+        let instance = try fixture.instance("instance", components: [TestComponentSpec(id: "single", jobCode: "SI")])
+        let running = try Harness.start(Harness.zwe, ["start", "-c", instance, "--foreground"], environment: fixture.environment)
+        #expect(try fixture.wait(instance) { ($0["components"] as? [[String: Any]])?.first?["state"] as? String == "READY" })
+        #expect(try fixture.status(instance)["launcherPid"] as? Int == Int(running.process.processIdentifier))
+        #expect(try fixture.zwe(["stop", "-c", instance]).status == 0)
+        let result = running.finish()
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stderr.contains("ZWEL0022I Zowe Launcher stopped"), "the foreground launcher echoes its log: \(result)")
+    }
 }
