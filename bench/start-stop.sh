@@ -44,7 +44,7 @@ others = [v for k, v in ready.items() if k != "discovery"]
 print(ready.get("discovery", 0) + (max(others) if others else 0))
 PY
 )
-"$zwe" start -c "$instance" >/dev/null 2>&1 || true
+"$zwe" stop -c "$instance" >/dev/null 2>&1
 hyperfine --style basic --runs "$runs" --export-json "$work/stop.json" \
   --prepare "$zwe start -c $instance" -n stop "$zwe stop -c $instance" >/dev/null 2>&1
 
