@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The message table: every id, text, cause and fix the product prints.
@@ -86,9 +87,38 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .executableTarget(name: "zwe-component", dependencies: ["ZweComponentRuntime"]),
+        // The api-catalog component: registers with discovery, serves the page and JSON of
+        // every service discovery knows.
+        .target(
+            name: "ZweAPICatalog",
+            dependencies: [
+                "ZweComponentRuntime", "ZweMessages",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The discovery service: an in-memory Eureka-compatible registry with leases, eviction,
+        // static definitions and the client-certificate check on /eureka/**.
+        .target(
+            name: "ZweDiscovery",
+            dependencies: [
+                "ZweComponentRuntime", "ZweConfiguration", "ZweMessages",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "zwe-component", dependencies: ["ZweComponentRuntime", "ZweAPICatalog", "ZweDiscovery"]),
         // A test-only component whose misbehaviour (crash, ignored SIGTERM, output flood) is
         // switched on from the environment; the launcher's tests start it instead of a real one.
         .executableTarget(
@@ -103,6 +133,16 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        .testTarget(
+            name: "DiscoveryTests",
+            dependencies: [
+                "ZweDiscovery", "ZweComponentRuntime", "ZweCertificates", "ZweConfiguration", "ZweMessages",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(name: "ZweConfigurationTests", dependencies: ["ZweConfiguration", "ZweMessages"]),
         .testTarget(
             name: "ZweCertificatesTests",
@@ -114,6 +154,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ZwePKCS12Tests", dependencies: ["ZwePKCS12"]),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: [
+                "ZweAPICatalog", "ZweComponentRuntime", "ZweCertificates", "ZweConfiguration", "ZweMessages",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "ZweEndToEndTests", dependencies: ["ZweConfiguration"]),
     ]
 )

@@ -36,6 +36,32 @@ public struct ComponentRequestContext: RequestContext {
     }
 }
 
+/// The client certificate of a connection as the TLS layer left it.
+public struct PeerCertificates: Sendable {
+    /// The client's leaf certificate, nil when it presented none.
+    public var presented: NIOSSLCertificate?
+    /// The chain from the leaf to a trust root that the server's `clientCertificateCheck`
+    /// returned; nil when the check found none (or the server has no check).
+    public var validated: ValidatedCertificateChain?
+}
+
+extension ComponentRequestContext {
+    /// The connection's client certificate and what the certificate check made of it, read
+    /// on the connection's event loop in one hop.
+    public func peerCertificates() async -> PeerCertificates {
+        let channel = self.channel
+        let answer = channel.eventLoop.submit { () throws -> PeerCertificates in
+            let handler = try channel.pipeline.syncOperations.handler(type: NIOSSLHandler.self)
+            return PeerCertificates(presented: handler.peerCertificate, validated: handler.peerValidatedCertificateChain)
+        }
+        return (try? await answer.get()) ?? PeerCertificates()
+    }
+}
+
+/// Decides, once per TLS handshake, whether the chain a client presented (leaf first) leads to
+/// a trust root: the validated chain (leaf to root) when it does, nil when it does not.
+public typealias ClientCertificateCheck = @Sendable ([NIOSSLCertificate]) -> ValidatedCertificateChain?
+
 /// A component's HTTPS server: Hummingbird over TLS on ZWE_BIND_ADDRESS and the component's
 /// port, with `GET /application/health` and request logging built in. The component adds its
 /// routes to `router` and its background work to `services` before calling `run()`.
@@ -52,6 +78,12 @@ public struct ComponentServer {
     /// How long in-flight requests may take after a stop signal before they are cancelled;
     /// below the launcher's default stop timeout (20 s), which ends in SIGKILL.
     public var gracefulShutdownLimit: Duration = .seconds(10)
+    /// With `ClientCertificatePolicy.request`: when set, the TLS layer completes the handshake
+    /// with whatever chain a client presents (from any CA, or none) and records this check's
+    /// verdict on the connection, so that the component can answer an untrusted client on the
+    /// HTTP level (`ComponentRequestContext.peerCertificates()`) instead of with a TLS alert.
+    /// When nil, TLS itself refuses a chain that does not lead to the truststore.
+    public var clientCertificateCheck: ClientCertificateCheck?
 
     public init(spec: ComponentSpec, environment: ComponentEnvironment, identity: TLSIdentity, logger: Logger) {
         self.spec = spec
@@ -78,10 +110,15 @@ public struct ComponentServer {
         let configuredPort = environment.port
         let urlHost = environment.urlHost
         let logger = self.logger
+        let check = spec.clientCertificates == .request ? clientCertificateCheck : nil
         let application = Application(
             router: router,
             server: HTTPServerBuilder { responder in
                 do {
+                    if let check {
+                        return NoDelayChannel(base: CheckedClientTLSChannel(
+                            base: HTTP1Channel(responder: responder), context: try NIOSSLContext(configuration: tls), check: check))
+                    }
                     return NoDelayChannel(base: try TLSChannel(HTTP1Channel(responder: responder), tlsConfiguration: tls))
                 } catch {
                     // A key or chain the TLS library refuses: said as such, not as a server failure.
@@ -150,6 +187,34 @@ struct NoDelayChannel<Base: ServerChildChannel>: ServerChildChannel {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.setOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1).flatMap {
+            base.setup(channel: channel, logger: logger)
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
+    }
+}
+
+/// TLS whose client-certificate verification is `check`: BoringSSL's own chain check is
+/// replaced by a custom verification callback that always lets the handshake complete and
+/// records the validated chain, if any, for `NIOSSLHandler.peerValidatedCertificateChain`.
+/// (BoringSSL still checks that the client holds the key of the certificate it presented.)
+struct CheckedClientTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
+    typealias Value = Base.Value
+    let base: Base
+    let context: NIOSSLContext
+    let check: ClientCertificateCheck
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let check = self.check
+        return channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(
+                context: context, configuration: .init(),
+                customVerificationCallbackWithMetadata: { presented, promise in
+                    promise.succeed(.certificateVerified(VerificationMetadata(check(presented))))
+                }))
+        }.flatMap {
             base.setup(channel: channel, logger: logger)
         }
     }

@@ -7,7 +7,9 @@ import ZwePKCS12
 public enum ClientCertificatePolicy: Sendable, Equatable {
     /// No certificate is asked for.
     case none
-    /// One is asked for; a client without one still connects (the discovery service decides per path).
+    /// One is asked for; a client without one still connects (the discovery service decides per
+    /// path). With a `ComponentServer.clientCertificateCheck`, so does a client whose certificate
+    /// comes from another CA: the check's verdict is recorded instead of failing the handshake.
     case request
     /// A certificate chaining to the truststore is required to complete the handshake.
     case require
