@@ -3,7 +3,9 @@
 // takes its identity, port and verify mode from the environment the launcher injects.
 
 import Foundation
+import ZweAPICatalog
 import ZweComponentRuntime
+import ZweDiscovery
 import ZweMessages
 
 let components: [ComponentSpec] = [
@@ -44,4 +46,15 @@ guard let spec = components.first(where: { $0.id == arguments[0] }) else {
         "id": arguments[0], "known": components.map(\.id).joined(separator: ", "),
     ]), status: 2)
 }
-await ComponentMain.run(spec)
+switch spec.id {
+case "discovery":
+    await ComponentMain.run(spec) { (server: inout ComponentServer) throws(Diagnostic) in
+        try DiscoveryService.configure(&server)
+    }
+case "api-catalog":
+    await ComponentMain.run(spec) { (server: inout ComponentServer) throws(Diagnostic) in
+        try APICatalogComponent.configure(&server)
+    }
+default:
+    await ComponentMain.run(spec)
+}
