@@ -2,7 +2,7 @@
 # Installs the system packages the build and the tests need, on Debian, as root.
 # Safe to run again: it only calls apt-get when something is missing.
 set -eu
-packages="libssl-dev libyaml-dev openssl default-jre-headless"
+packages="libssl-dev libyaml-dev openssl default-jre-headless chromium"
 missing=""
 for package in $packages; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
