@@ -96,8 +96,7 @@ public struct SetupSettings: Sendable {
         if directory.isEmpty {
             problems.append(Diagnostic(MessageCatalog.keystoreDirectoryMissing, location: file.path))
         } else {
-            if !directory.hasPrefix("/") { directory = workingDirectory + "/" + directory }
-            directory = Self.normalise(path: directory)
+            directory = LaunchPlanner.normalise(directory, relativeTo: workingDirectory)
         }
 
         // Host names and addresses
@@ -202,18 +201,7 @@ public struct SetupSettings: Sendable {
     }
 
     static func absolute(_ path: String, _ workingDirectory: String) -> String {
-        normalise(path: path.hasPrefix("/") ? path : workingDirectory + "/" + path)
-    }
-
-    /// Removes `.`/`..` and doubled slashes without resolving symbolic links.
-    static func normalise(path: String) -> String {
-        var parts: [Substring] = []
-        for part in path.split(separator: "/") {
-            if part == "." { continue }
-            if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
-            parts.append(part)
-        }
-        return "/" + parts.joined(separator: "/")
+        LaunchPlanner.normalise(path, relativeTo: workingDirectory)
     }
 
     static func isValidHostName(_ host: String) -> Bool {

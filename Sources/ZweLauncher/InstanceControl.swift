@@ -183,7 +183,8 @@ public enum InstanceControl {
     }
 
     /// What a killed launcher left behind: processes named in the state file that still belong
-    /// to the instance (and any other process carrying its INSTANCE_DIR).
+    /// to the instance. (Its components got SIGKILL with the launcher; the state file covers
+    /// whatever they started besides. Only `stop` also scans every process, after the fact.)
     static func endLeftovers(_ files: InstanceFiles) {
         var ended: [String] = []
         if let state = StateFile.read(files.state), !ProcessTable.isAlive(state.launcherPid) {
@@ -194,12 +195,6 @@ public enum InstanceControl {
                 ended.append("\(child.id) pid \(child.pid)")
             }
             unlink(files.state)
-        }
-        if files.runningLauncherPID() == nil {
-            for pid in ProcessTable.processes(ofInstance: files.instanceDirectory) {
-                kill(pid, SIGKILL)
-                ended.append("pid \(pid)")
-            }
         }
         if !ended.isEmpty {
             report([Diagnostic(MessageCatalog.leftoverKilled, ["count": "\(ended.count)", "dir": files.instanceDirectory, "details": ended.joined(separator: ", ")])])

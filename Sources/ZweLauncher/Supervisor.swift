@@ -416,14 +416,12 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
             return
         }
         item.expectingExit = true
-        kill(-pid, SIGTERM)
-        kill(pid, SIGTERM)
+        kill(-pid, SIGTERM)  // the component leads its own process group
         cancel(item.killTimer)
         item.killTimer = schedule(after: Double(timeout)) { [weak self, weak item] in
             guard let self, let item, let running = item.pid, item.expectingExit else { return }
             self.log.write(Diagnostic(MessageCatalog.componentKilled, ["id": item.id, "pid": "\(running)", "seconds": "\(timeout)"]))
             kill(-running, SIGKILL)
-            kill(running, SIGKILL)
         }
     }
 
