@@ -35,5 +35,5 @@ echo
 echo "Keystore directory: $demo/keystore"
 echo "Instance directory: $demo/instance (logs in $demo/instance/logs)"
 echo "Gateway:            https://localhost:$((base + 2))/application/health (CA: $demo/keystore/local_ca/localca.cer)"
-echo "Not finished yet: the components serve only their health endpoint; z/OSMF is not part of the demo."
+echo "Not finished yet: gateway, jobs-api and explorer-jes serve only their health endpoint; z/OSMF is not part of the demo."
 echo "Stop it with:       scripts/demo-stop.sh"
