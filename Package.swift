@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         // The message table: every id, text, cause and fix the product prints.
@@ -118,7 +119,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "zwe-component", dependencies: ["ZweComponentRuntime", "ZweAPICatalog", "ZweDiscovery"]),
+        // The gateway component: northbound HTTPS, routing from the registry, the proxy path on
+        // plain SwiftNIO with pooled southbound TLS, authentication with the jwtsecret key.
+        .target(
+            name: "ZweGateway",
+            dependencies: [
+                "ZweComponentRuntime", "ZweMessages", "ZwePKCS12",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(name: "zwe-component", dependencies: ["ZweComponentRuntime", "ZweAPICatalog", "ZweDiscovery", "ZweGateway"]),
         // A test-only component whose misbehaviour (crash, ignored SIGTERM, output flood) is
         // switched on from the environment; the launcher's tests start it instead of a real one.
         .executableTarget(

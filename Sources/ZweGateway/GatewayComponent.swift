@@ -1,0 +1,2 @@
+// ZweGateway owns the gateway component.
+public enum GatewayComponent {}
