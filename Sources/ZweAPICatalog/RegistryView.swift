@@ -40,69 +40,9 @@ struct CatalogContainer: Codable, Sendable, Equatable {
     var services: [CatalogService]
 }
 
-/// The registry's content, read from discovery's `GET /eureka/apps` (JSON).
+/// The registry's content, grouped as the catalog shows it.
 enum EurekaApps {
-    struct Malformed: Error {
-        let reason: String
-    }
-
-    /// One instance's fields the catalog needs.
-    struct Instance: Sendable, Equatable {
-        var app: String
-        var instanceID: String
-        var status: String
-        var homePageURL: String
-        var metadata: [String: String]
-    }
-
-    /// Reads Eureka's JSON: `{"applications":{"application":[{"name","instance":[...]}]}}`.
-    /// Jackson writes a one-element list as the element itself in older Eureka servers, so
-    /// either form is taken for `application` and `instance`.
-    static func parse(_ bytes: [UInt8]) throws(Malformed) -> [Instance] {
-        let root: Any
-        do {
-            root = try JSONSerialization.jsonObject(with: Data(bytes))
-        } catch {
-            throw Malformed(reason: "the answer is not JSON")
-        }
-        guard let applications = (root as? [String: Any])?["applications"] as? [String: Any] else {
-            throw Malformed(reason: "the answer has no 'applications' object")
-        }
-        var instances: [Instance] = []
-        for application in list(applications["application"]) {
-            guard let application = application as? [String: Any] else { continue }
-            let appName = string(application["name"]) ?? ""
-            for item in list(application["instance"]) {
-                guard let instance = item as? [String: Any] else { continue }
-                let app = string(instance["app"]) ?? appName
-                guard !app.isEmpty else { continue }
-                var metadata: [String: String] = [:]
-                for (key, value) in instance["metadata"] as? [String: Any] ?? [:] {
-                    if let text = string(value) { metadata[key] = text }
-                }
-                let hostName = string(instance["hostName"]) ?? ""
-                let id = string(instance["instanceId"]) ?? hostName
-                instances.append(Instance(
-                    app: app, instanceID: id, status: string(instance["status"]) ?? "UNKNOWN",
-                    homePageURL: string(instance["homePageUrl"]) ?? "", metadata: metadata))
-            }
-        }
-        return instances
-    }
-
-    private static func list(_ value: Any?) -> [Any] {
-        if let array = value as? [Any] { return array }
-        if let value, !(value is NSNull) { return [value] }
-        return []
-    }
-
-    private static func string(_ value: Any?) -> String? {
-        switch value {
-        case let text as String: return text
-        case let number as NSNumber: return number.stringValue
-        default: return nil
-        }
-    }
+    typealias Instance = RegisteredInstance
 
     /// The containers of the catalog, sorted by id, their services by service id and the
     /// instances by instance id, so that the JSON is the same for the same registry.
@@ -123,7 +63,7 @@ enum EurekaApps {
                 serviceId: serviceID, title: title,
                 description: metadata["apiml.service.description"] ?? "",
                 status: status, homePageUrl: representative.homePageURL,
-                routes: routes(metadata),
+                routes: representative.routes.map { CatalogRoute(gatewayUrl: $0.gatewayURL, serviceUrl: $0.serviceURL) },
                 instances: sorted.map { CatalogInstance(instanceId: $0.instanceID, status: $0.status, homePageUrl: $0.homePageURL) })
             let tileID = nonEmpty(metadata["apiml.catalog.tile.id"]) ?? serviceID
             let tileTitle = nonEmpty(metadata["apiml.catalog.tile.title"]) ?? title
@@ -144,19 +84,6 @@ enum EurekaApps {
             containers[tile.id] = container
         }
         return containers.values.sorted { $0.id < $1.id }
-    }
-
-    /// `apiml.routes.<k>.gatewayUrl` / `serviceUrl` pairs, by key.
-    static func routes(_ metadata: [String: String]) -> [CatalogRoute] {
-        var keys = Set<String>()
-        for key in metadata.keys where key.hasPrefix("apiml.routes.") {
-            let rest = key.dropFirst("apiml.routes.".count)
-            if let dot = rest.lastIndex(of: ".") { keys.insert(String(rest[..<dot])) }
-        }
-        return keys.sorted().compactMap { key in
-            guard let gateway = metadata["apiml.routes.\(key).gatewayUrl"] else { return nil }
-            return CatalogRoute(gatewayUrl: gateway, serviceUrl: metadata["apiml.routes.\(key).serviceUrl"] ?? "")
-        }
     }
 
     private static func nonEmpty(_ text: String?) -> String? {
@@ -208,10 +135,10 @@ actor RegistryReader {
                     reasons.append("\(base) answered HTTP status \(response.status)")
                     continue
                 }
-                return .success(try EurekaApps.parse(response.bytes))
+                return .success(try EurekaApplications.parse(response.bytes).instances)
             } catch let error as SouthboundError {
                 reasons.append("\(base): \(error.reason)")
-            } catch let error as EurekaApps.Malformed {
+            } catch let error as EurekaApplications.Malformed {
                 reasons.append("\(base): \(error.reason)")
             } catch {
                 reasons.append("\(base): \(error)")

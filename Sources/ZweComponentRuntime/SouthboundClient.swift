@@ -195,7 +195,7 @@ public final class SouthboundClient: Sendable {
     // MARK: - Why it failed
 
     /// Turns what AsyncHTTPClient, NIO and NIOSSL throw into a kind and a reason.
-    static func classify(_ error: any Error, url: String, host: String, timeout: Duration) -> SouthboundError {
+    public static func classify(_ error: any Error, url: String, host: String, timeout: Duration) -> SouthboundError {
         if let error = error as? SouthboundError { return error }
         func make(_ kind: SouthboundError.Kind, _ reason: String) -> SouthboundError {
             SouthboundError(kind, reason: reason, url: url)

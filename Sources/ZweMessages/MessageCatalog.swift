@@ -51,5 +51,5 @@ public enum MessageCatalog {
         envFileMissing, envCommandSubstitution, envUnterminatedQuote, envLineContinuation,
         envNotAnAssignment, envUnsupportedExpansion, envShellSyntax, envCarriageReturn, envNotUTF8,
         envNulCharacter,
-    ] + certificateMessages + certificateMessages2 + manifestMessages + instanceMessages + validationMessages + launcherMessages + runtimeMessages + discoveryMessages + catalogMessages
+    ] + certificateMessages + certificateMessages2 + manifestMessages + instanceMessages + validationMessages + launcherMessages + runtimeMessages + discoveryMessages + catalogMessages + gatewayMessages
 }

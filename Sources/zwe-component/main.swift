@@ -6,6 +6,7 @@ import Foundation
 import ZweAPICatalog
 import ZweComponentRuntime
 import ZweDiscovery
+import ZweGateway
 import ZweMessages
 
 let components: [ComponentSpec] = [
@@ -51,6 +52,8 @@ case "discovery":
     await ComponentMain.run(spec) { (server: inout ComponentServer) throws(Diagnostic) in
         try DiscoveryService.configure(&server)
     }
+case "gateway":
+    await GatewayComponent.run(spec)
 case "api-catalog":
     await ComponentMain.run(spec) { (server: inout ComponentServer) throws(Diagnostic) in
         try APICatalogComponent.configure(&server)

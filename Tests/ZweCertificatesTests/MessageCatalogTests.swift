@@ -3,13 +3,15 @@ import ZweMessages
 
 @Suite("Message table")
 struct MessageCatalogTests {
-    @Test("Every id is unique, of the form ZWELnnnnX, and has a cause and a fix")
+    @Test("Every id is unique, of the form ZWELnnnnX (or API ML's ZWEAMnnnX / ZWEAGnnnX), and has a cause and a fix")
     func wellFormed() {
         let ids = MessageCatalog.all.map(\.id)
         #expect(Set(ids).count == ids.count, "duplicate ids")
         for message in MessageCatalog.all {
-            let digits = message.id.dropFirst(4).prefix(4)
-            #expect(message.id.hasPrefix("ZWEL") && message.id.count == 9 && digits.allSatisfy(\.isNumber), "\(message.id)")
+            let ours = message.id.hasPrefix("ZWEL") && message.id.dropFirst(4).prefix(4).allSatisfy(\.isNumber)
+            let apiML = (message.id.hasPrefix("ZWEAM") || message.id.hasPrefix("ZWEAG"))
+                && message.id.dropFirst(5).prefix(3).allSatisfy(\.isNumber)
+            #expect((ours || apiML) && message.id.count == 9, "\(message.id)")
             #expect(["I", "W", "E"].contains(message.id.last.map(String.init) ?? ""), "\(message.id)")
             #expect(!message.text.isEmpty && !message.cause.isEmpty && !message.fix.isEmpty, "\(message.id)")
         }

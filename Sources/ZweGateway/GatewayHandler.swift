@@ -1,0 +1,401 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import ZweComponentRuntime
+import ZweMessages
+
+/// What every northbound connection shares: the routes, the pools, the settings and the
+/// authentication.
+struct GatewayContext: Sendable {
+    let routing: Routing
+    let pools: UpstreamPools
+    let settings: GatewaySettings
+    let endpoints: LocalEndpoints
+    let logger: Logger
+    /// The gateway's own address as clients reach it, for X-Forwarded-Port.
+    let port: Int
+}
+
+/// One northbound connection: reads a request (HTTPServerPipelineHandler hands over one at a
+/// time), answers the gateway's own endpoints, and proxies the rest to an instance of the
+/// service its path names, streaming the response back. A request whose body has been read
+/// whole can be sent again, so a refused connection is retried on the next instance.
+final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let gateway: GatewayContext
+    private let pool: UpstreamPool
+    private var context: ChannelHandlerContext?
+
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+    private var bodyTooLarge = false
+    private var keepAlive = true
+    private var started = NIODeadline.now()
+    /// For the debug line of each request.
+    private var responseStatus: HTTPResponseStatus?
+    private var exchange: Exchange?
+
+    /// A proxied request in progress.
+    private struct Exchange {
+        let serviceID: String
+        let path: String
+        let gatewayPrefix: String
+        let candidates: [UpstreamInstance]
+        var index = 0
+        var failures: [SouthboundError] = []
+        var connection: UpstreamConnection?
+        var reused = false
+        var retriedStale = false
+        var headSent = false
+        var timer: Scheduled<Void>?
+
+        var instance: UpstreamInstance { candidates[index] }
+        var url: String { instance.baseURL + path }
+    }
+
+    init(gateway: GatewayContext, pool: UpstreamPool) {
+        self.gateway = gateway
+        self.pool = pool
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: - Reading the request
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+            body = nil
+            bodyTooLarge = false
+            keepAlive = requestHead.isKeepAlive
+            started = .now()
+            if requestHead.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: requestHead.version, status: .continue))),
+                                      promise: nil)
+            }
+        case .body(var part):
+            guard !bodyTooLarge else { return }
+            if (body?.readableBytes ?? 0) + part.readableBytes > gateway.settings.maxBodyBytes {
+                bodyTooLarge = true
+                body = nil
+                return
+            }
+            if body == nil {
+                body = part
+            } else {
+                body!.writeBuffer(&part)
+            }
+        case .end:
+            guard let requestHead = head else { return }
+            dispatch(requestHead, context: context)
+        }
+    }
+
+    private func dispatch(_ requestHead: HTTPRequestHead, context: ChannelHandlerContext) {
+        let path = String(RouteTable.split(requestHead.uri).path)
+        if bodyTooLarge {
+            keepAlive = false
+            respond(.error(.payloadTooLarge, Diagnostic(MessageCatalog.gatewayRequestTooLarge,
+                                                        ["path": path, "bytes": "\(gateway.settings.maxBodyBytes)"])))
+            return
+        }
+        if let local = gateway.endpoints.answer(requestHead, body: body, on: context.eventLoop) {
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            local.hop(to: context.eventLoop).whenComplete { result in
+                switch result {
+                case .success(let response): handler.value.respond(response)
+                case .failure: handler.value.respond(.error(.internalServerError, Diagnostic(MessageCatalog.gatewayBadRequest,
+                                                                                ["path": path, "reason": "internal error"])))
+                }
+            }
+            return
+        }
+        let table = gateway.routing.table
+        switch table.resolve(requestHead.uri) {
+        case .noRoute:
+            respond(.error(.notFound, Diagnostic(MessageCatalog.gatewayNoRoute, ["path": path])))
+        case .encodedCharacters(let serviceID):
+            respond(.error(.badRequest, Diagnostic(MessageCatalog.gatewayEncodedCharacters, ["serviceId": serviceID, "path": path])))
+        case .route(let serviceID, let servicePath, let prefix):
+            guard let service = table.services[serviceID] else {
+                respond(.error(.notFound, Diagnostic(MessageCatalog.gatewayNoRoute, ["path": path])))
+                return
+            }
+            guard !service.upInstances.isEmpty else {
+                respond(.error(.serviceUnavailable, Diagnostic(MessageCatalog.gatewayNoInstanceUp, ["serviceId": serviceID])))
+                return
+            }
+            let candidates = gateway.routing.order(service.upInstances, service: serviceID)
+            var exchange = Exchange(serviceID: serviceID, path: servicePath, gatewayPrefix: prefix, candidates: candidates)
+            let timeout = TimeAmount.nanoseconds(Int64(gateway.settings.timeout.components.seconds) * 1_000_000_000
+                + gateway.settings.timeout.components.attoseconds / 1_000_000_000)
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            exchange.timer = context.eventLoop.scheduleTask(in: timeout) { handler.value.timedOut() }
+            self.exchange = exchange
+            attempt(fresh: false)
+        }
+    }
+
+    // MARK: - Proxying
+
+    private func attempt(fresh: Bool) {
+        guard let exchange else { return }
+        let instance = exchange.instance
+        let future = fresh ? pool.connect(instance).map { (connection: $0, reused: false) } : pool.acquire(instance)
+        let handler = NIOLoopBound(self, eventLoop: pool.eventLoop)
+        future.whenComplete { result in
+            switch result {
+            case .success(let got): handler.value.send(on: got.connection, reused: got.reused)
+            case .failure(let error): handler.value.connectFailed(error)
+            }
+        }
+    }
+
+    private func send(on connection: UpstreamConnection, reused: Bool) {
+        guard var exchange, let requestHead = head, context != nil else {
+            // The client left (or the exchange ended) while connecting: keep the connection.
+            pool.release(connection)
+            return
+        }
+        exchange.connection = connection
+        exchange.reused = reused
+        self.exchange = exchange
+        connection.handler.begin(self)
+
+        var upstreamHead = HTTPRequestHead(version: .http1_1, method: requestHead.method, uri: exchange.path)
+        upstreamHead.headers = forwardedHeaders(requestHead, instance: exchange.instance, prefix: exchange.gatewayPrefix)
+        let channel = connection.channel
+        channel.write(HTTPClientRequestPart.head(upstreamHead), promise: nil)
+        if let body, body.readableBytes > 0 {
+            channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
+        }
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+    }
+
+    /// The request's headers as the service gets them: hop-by-hop headers dropped, Host of the
+    /// instance, the body's length, and where the request came from.
+    private func forwardedHeaders(_ requestHead: HTTPRequestHead, instance: UpstreamInstance, prefix: String) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(requestHead.headers.count + 6)
+        let named = Set(requestHead.headers[canonicalForm: "connection"].map { $0.lowercased() })
+        var originalHost: String?
+        for (name, value) in requestHead.headers {
+            let lower = name.lowercased()
+            if lower == "host" {
+                originalHost = value
+                continue
+            }
+            if Self.hopByHop.contains(lower) || named.contains(lower) || lower == "content-length" { continue }
+            headers.add(name: name, value: value)
+        }
+        headers.add(name: "Host", value: instance.authority)
+        let length = body?.readableBytes ?? 0
+        if length > 0 || requestHead.headers.contains(name: "content-length") || requestHead.headers.contains(name: "transfer-encoding") {
+            headers.add(name: "Content-Length", value: "\(length)")
+        }
+        let client = context?.channel.remoteAddress?.ipAddress ?? "unknown"
+        if let earlier = requestHead.headers.first(name: "x-forwarded-for") {
+            headers.replaceOrAdd(name: "X-Forwarded-For", value: earlier + ", " + client)
+        } else {
+            headers.add(name: "X-Forwarded-For", value: client)
+        }
+        headers.replaceOrAdd(name: "X-Forwarded-Proto", value: "https")
+        if let originalHost { headers.replaceOrAdd(name: "X-Forwarded-Host", value: originalHost) }
+        headers.replaceOrAdd(name: "X-Forwarded-Port", value: "\(gateway.port)")
+        headers.replaceOrAdd(name: "X-Forwarded-Prefix", value: prefix)
+        return headers
+    }
+
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
+        "te", "trailer", "transfer-encoding", "upgrade", "expect",
+    ]
+
+    private func connectFailed(_ error: any Error) {
+        guard var exchange else { return }
+        let failure = SouthboundClient.classify(error, url: exchange.url, host: exchange.instance.host,
+                                                timeout: gateway.settings.timeout)
+        if failure.isTLSFailure {
+            finish(.error(.badGateway, Diagnostic(MessageCatalog.gatewayTLSFailure, ["url": exchange.url, "reason": failure.reason])))
+            return
+        }
+        gateway.logger.debug("\(exchange.serviceID): \(exchange.url): \(failure.reason); trying the next instance")
+        exchange.failures.append(failure)
+        exchange.index += 1
+        self.exchange = exchange
+        if exchange.index < exchange.candidates.count {
+            attempt(fresh: false)
+            return
+        }
+        let path = head.map { String(RouteTable.split($0.uri).path) } ?? exchange.path
+        if exchange.failures.allSatisfy({ $0.kind == .timeout }) {
+            finish(.error(.gatewayTimeout, Diagnostic(MessageCatalog.gatewayTimeout, [
+                "url": exchange.url, "milliseconds": "\(gateway.settings.timeout.components.seconds * 1000)",
+            ])))
+        } else {
+            finish(.error(.internalServerError, Diagnostic(MessageCatalog.gatewayAllInstancesFailed, [
+                "url": path, "reason": failure.reason,
+            ])))
+        }
+    }
+
+    func upstreamHead(_ upstream: HTTPResponseHead) {
+        guard var exchange, let context, let requestHead = head else { return }
+        exchange.headSent = true
+        self.exchange = exchange
+        responseStatus = upstream.status
+        var response = HTTPResponseHead(version: requestHead.version, status: upstream.status)
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(upstream.headers.count)
+        let named = Set(upstream.headers[canonicalForm: "connection"].map { $0.lowercased() })
+        for (name, value) in upstream.headers {
+            let lower = name.lowercased()
+            if Self.hopByHop.contains(lower) || named.contains(lower) { continue }
+            headers.add(name: name, value: value)
+        }
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        response.headers = headers
+        context.write(wrapOutboundOut(.head(response)), promise: nil)
+    }
+
+    func upstreamBody(_ buffer: ByteBuffer) {
+        guard let context, let connection = exchange?.connection else { return }
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        // A slow client: stop reading from the service until the client has caught up.
+        if !context.channel.isWritable {
+            connection.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, let connection = exchange?.connection {
+            connection.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func upstreamEnd() {
+        guard let exchange else { return }
+        exchange.timer?.cancel()
+        self.exchange = nil
+        if let connection = exchange.connection {
+            connection.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+            pool.release(connection)
+        }
+        endResponse()
+    }
+
+    func upstreamFailed(_ error: any Error, receivedBytes: Bool) {
+        guard var exchange else { return }
+        exchange.connection = nil
+        self.exchange = exchange
+        if exchange.headSent {
+            // Part of the response is out: the client can only learn of it by the connection closing.
+            exchange.timer?.cancel()
+            self.exchange = nil
+            context?.close(promise: nil)
+            return
+        }
+        // A kept-alive connection the service closed just before our request came: the
+        // request never reached it; send it once more on a new connection.
+        if exchange.reused, !receivedBytes, !exchange.retriedStale, error is UpstreamClosed {
+            exchange.retriedStale = true
+            self.exchange = exchange
+            attempt(fresh: true)
+            return
+        }
+        let failure = SouthboundClient.classify(error is UpstreamClosed ? ChannelError.eof : error,
+                                                url: exchange.url, host: exchange.instance.host,
+                                                timeout: gateway.settings.timeout)
+        if failure.isTLSFailure {
+            finish(.error(.badGateway, Diagnostic(MessageCatalog.gatewayTLSFailure, ["url": exchange.url, "reason": failure.reason])))
+        } else {
+            let path = head.map { String(RouteTable.split($0.uri).path) } ?? exchange.path
+            finish(.error(.internalServerError, Diagnostic(MessageCatalog.gatewayAllInstancesFailed, [
+                "url": path, "reason": failure.reason,
+            ])))
+        }
+    }
+
+    private func timedOut() {
+        guard let exchange else { return }
+        self.exchange = nil
+        exchange.connection?.channel.close(promise: nil)
+        if exchange.headSent {
+            context?.close(promise: nil)
+            return
+        }
+        let milliseconds = gateway.settings.timeout.components.seconds * 1000
+            + gateway.settings.timeout.components.attoseconds / 1_000_000_000_000_000
+        respond(.error(.gatewayTimeout, Diagnostic(MessageCatalog.gatewayTimeout, [
+            "url": exchange.url, "milliseconds": "\(milliseconds)",
+        ])))
+    }
+
+    /// Ends the exchange with a response of the gateway's own.
+    private func finish(_ response: GatewayResponse) {
+        exchange?.timer?.cancel()
+        if let connection = exchange?.connection { connection.channel.close(promise: nil) }
+        exchange = nil
+        respond(response)
+    }
+
+    // MARK: - Writing responses
+
+    private func respond(_ response: GatewayResponse) {
+        guard let context, let requestHead = head else { return }
+        var responseHead = HTTPResponseHead(version: requestHead.version, status: response.status, headers: response.headers)
+        responseHead.headers.replaceOrAdd(name: "Content-Length", value: "\(response.body.readableBytes)")
+        if !keepAlive { responseHead.headers.replaceOrAdd(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        if requestHead.method != .HEAD, response.body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        }
+        responseStatus = response.status
+        endResponse()
+    }
+
+    private func endResponse() {
+        guard let context else { return }
+        let close = !keepAlive
+        if gateway.logger.logLevel <= .debug, let requestHead = head {
+            let elapsed = (NIODeadline.now() - started).nanoseconds / 100_000
+            let client = context.channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "unknown"
+            let code = responseStatus.map { "\($0.code)" } ?? "-"
+            gateway.logger.debug("\(requestHead.method.rawValue) \(requestHead.uri) \(code) \(elapsed / 10).\(elapsed % 10) ms from \(client)")
+        }
+        head = nil
+        body = nil
+        let promise: EventLoopPromise<Void>? = close ? context.eventLoop.makePromise() : nil
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
+        if let promise {
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            promise.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
+        }
+    }
+
+    // MARK: - The connection ends
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let exchange {
+            exchange.timer?.cancel()
+            exchange.connection?.channel.close(promise: nil)
+            self.exchange = nil
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // TLS errors of clients that go away, resets: nothing to answer.
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,137 @@
+import _CryptoExtras
+import Crypto
+import Foundation
+import ZweMessages
+import ZwePKCS12
+
+/// The claims of an apimlAuthenticationToken.
+struct TokenClaims: Codable, Sendable, Equatable {
+    /// The user id.
+    var sub: String
+    /// Issued at and expires, seconds since 1970.
+    var iat: Int64
+    var exp: Int64
+    var iss: String
+    /// A unique id, by which a logout ends the token.
+    var jti: String
+    /// The z/OSMF session cookie (`name=value`) got at login, sent instead of the Zowe token
+    /// to services whose authentication scheme is `zosmf`.
+    var zosmf: String?
+}
+
+/// Signs and checks apimlAuthenticationToken JWTs with the keystore's `jwtsecret` key entry:
+/// RS256 for an RSA key, ES256/ES384/ES512 for an EC key, as the key's type says.
+struct TokenSigner: Sendable {
+    enum Key: Sendable {
+        case rsa(_RSA.Signing.PrivateKey)
+        case p256(P256.Signing.PrivateKey)
+        case p384(P384.Signing.PrivateKey)
+        case p521(P521.Signing.PrivateKey)
+    }
+
+    let key: Key
+    static let issuer = "APIML"
+
+    var algorithm: String {
+        switch key {
+        case .rsa: "RS256"
+        case .p256: "ES256"
+        case .p384: "ES384"
+        case .p521: "ES512"
+        }
+    }
+
+    /// Reads the `jwtsecret` entry of the PKCS#12 keystore.
+    static func load(keystore: String, password: String) throws(Diagnostic) -> TokenSigner {
+        func missing(_ reason: String) -> Diagnostic {
+            Diagnostic(MessageCatalog.gatewayJWTKeyMissing, ["path": keystore, "reason": reason])
+        }
+        guard let data = FileManager.default.contents(atPath: keystore) else { throw missing("the file cannot be read") }
+        let entries: [PKCS12Entry]
+        do {
+            entries = try PKCS12Store.read(Array(data), password: password)
+        } catch {
+            throw missing("the keystore cannot be opened with KEYSTORE_PASSWORD")
+        }
+        guard let entry = entries.first(where: { $0.alias.lowercased() == "jwtsecret" }),
+              case .privateKey(_, let pkcs8, _) = entry else {
+            throw missing("no key entry with the alias jwtsecret")
+        }
+        let der = Data(pkcs8)
+        if let key = try? P256.Signing.PrivateKey(derRepresentation: der) { return TokenSigner(key: .p256(key)) }
+        if let key = try? P384.Signing.PrivateKey(derRepresentation: der) { return TokenSigner(key: .p384(key)) }
+        if let key = try? P521.Signing.PrivateKey(derRepresentation: der) { return TokenSigner(key: .p521(key)) }
+        if let key = try? _RSA.Signing.PrivateKey(derRepresentation: der) { return TokenSigner(key: .rsa(key)) }
+        throw missing("the key is neither RSA nor EC P-256, P-384 or P-521")
+    }
+
+    /// `header.payload.signature`, each base64url without padding.
+    func sign(_ claims: TokenClaims) throws -> String {
+        let header = #"{"alg":"\#(algorithm)","typ":"JWT"}"#
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let signingInput = Self.base64URL(Data(header.utf8)) + "." + Self.base64URL(try encoder.encode(claims))
+        let input = Data(signingInput.utf8)
+        let signature: Data
+        switch key {
+        case .rsa(let key): signature = try key.signature(for: input, padding: .insecurePKCS1v1_5).rawRepresentation
+        case .p256(let key): signature = try key.signature(for: input).rawRepresentation
+        case .p384(let key): signature = try key.signature(for: input).rawRepresentation
+        case .p521(let key): signature = try key.signature(for: input).rawRepresentation
+        }
+        return signingInput + "." + Self.base64URL(signature)
+    }
+
+    enum VerifyFailure: Error, Equatable {
+        case malformed
+        case badSignature
+        case expired
+    }
+
+    /// The claims of a token this key signed, when it has not expired at `now`.
+    func verify(_ token: String, now: Int64) throws(VerifyFailure) -> TokenClaims {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let headerData = Self.decode(parts[0]), let payload = Self.decode(parts[1]),
+              let signature = Self.decode(parts[2]) else { throw .malformed }
+        // The algorithm is ours, never the token's: a token that names another one ("none",
+        // HS256 with the public key as secret) is refused.
+        guard let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any],
+              header["alg"] as? String == algorithm else { throw .badSignature }
+        let input = Data(parts[0].utf8) + Data(".".utf8) + Data(parts[1].utf8)
+        let valid: Bool
+        switch key {
+        case .rsa(let key):
+            valid = key.publicKey.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: input,
+                                                   padding: .insecurePKCS1v1_5)
+        case .p256(let key):
+            valid = (try? P256.Signing.ECDSASignature(rawRepresentation: signature))
+                .map { key.publicKey.isValidSignature($0, for: input) } ?? false
+        case .p384(let key):
+            valid = (try? P384.Signing.ECDSASignature(rawRepresentation: signature))
+                .map { key.publicKey.isValidSignature($0, for: input) } ?? false
+        case .p521(let key):
+            valid = (try? P521.Signing.ECDSASignature(rawRepresentation: signature))
+                .map { key.publicKey.isValidSignature($0, for: input) } ?? false
+        }
+        guard valid else { throw .badSignature }
+        guard let claims = try? JSONDecoder().decode(TokenClaims.self, from: payload), claims.iss == Self.issuer else {
+            throw .malformed
+        }
+        guard claims.exp > now else { throw .expired }
+        return claims
+    }
+
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: Substring) -> Data? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        guard !base64.contains("=") else { return nil }
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64)
+    }
+}

@@ -1,0 +1,278 @@
+import Synchronization
+import ZweComponentRuntime
+
+/// One instance the gateway can send requests to.
+struct UpstreamInstance: Sendable, Equatable {
+    let instanceID: String
+    let status: String
+    /// The host name it registered; the TLS host name check (STRICT) is made against it.
+    let host: String
+    let port: Int
+    let secure: Bool
+
+    /// `host:port` as written in a URL and a Host header.
+    var authority: String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
+    var baseURL: String { (secure ? "https://" : "http://") + authority }
+    /// Pooled connections are kept per scheme, host and port.
+    var poolKey: String { (secure ? "s:" : "p:") + authority }
+
+    init(instanceID: String, status: String, host: String, port: Int, secure: Bool) {
+        self.instanceID = instanceID
+        self.status = status
+        self.host = host
+        self.port = port
+        self.secure = secure
+    }
+
+    init(_ registered: RegisteredInstance) {
+        let secure = registered.securePortEnabled || !registered.portEnabled
+        let host = registered.hostName.isEmpty ? registered.ipAddress : registered.hostName
+        self.init(instanceID: registered.instanceID, status: registered.status, host: host,
+                  port: secure ? registered.securePort : registered.port, secure: secure)
+    }
+}
+
+/// A service as the gateway routes to it: its routes, longest gateway URL first, and its instances.
+struct RoutedService: Sendable {
+    struct Route: Sendable, Equatable {
+        /// `api/v1` as segments.
+        let gatewaySegments: [Substring]
+        /// The path prefix on the instance, without a trailing slash (`""` for `/`).
+        let servicePrefix: String
+        var gatewayURL: String { gatewaySegments.joined(separator: "/") }
+    }
+
+    let serviceID: String
+    let title: String
+    let description: String
+    let homePageURL: String
+    let routes: [Route]
+    /// Every registered instance, by instance id.
+    let instances: [UpstreamInstance]
+    /// The UP ones, the only ones requests go to.
+    let upInstances: [UpstreamInstance]
+    /// `apiml.enableUrlEncodedCharacters`: encoded slashes and dots are passed on as they are.
+    let allowsEncodedCharacters: Bool
+    /// `apiml.authentication.scheme`: bypass, zoweJwt, zosmf, ...
+    let authenticationScheme: String
+    /// The registered instances as discovery lists them.
+    let registered: [RegisteredInstance]
+
+    init(serviceID: String, registered: [RegisteredInstance]) {
+        let sorted = registered.sorted { $0.instanceID < $1.instanceID }
+        // Metadata from an UP instance when there is one: a stopping old instance may differ.
+        let representative = sorted.first { $0.status == "UP" } ?? sorted[0]
+        let metadata = representative.metadata
+        self.serviceID = serviceID
+        self.registered = sorted
+        title = metadata["apiml.service.title"] ?? serviceID
+        description = metadata["apiml.service.description"] ?? ""
+        homePageURL = representative.homePageURL
+        routes = representative.routes.map { route in
+            let prefix = route.serviceURL.hasSuffix("/") ? String(route.serviceURL.dropLast()) : route.serviceURL
+            return Route(gatewaySegments: route.gatewayURL.split(separator: "/"),
+                         servicePrefix: prefix.isEmpty || prefix.hasPrefix("/") ? prefix : "/" + prefix)
+        }.sorted { $0.gatewaySegments.count > $1.gatewaySegments.count }
+        instances = sorted.map(UpstreamInstance.init)
+        upInstances = instances.filter { $0.status == "UP" }
+        allowsEncodedCharacters = metadata["apiml.enableUrlEncodedCharacters"]?.lowercased() == "true"
+        authenticationScheme = metadata["apiml.authentication.scheme"] ?? "bypass"
+    }
+}
+
+/// Where a request path leads.
+enum Resolution: Equatable {
+    /// No service, or no route of the service, matches.
+    case noRoute
+    /// The path holds encoded characters the service does not accept.
+    case encodedCharacters(serviceID: String)
+    /// The service is known; send to `path` (with the query) on one of its instances.
+    case route(serviceID: String, path: String, gatewayPrefix: String)
+}
+
+/// The routing state built from one reading of the registry; replaced whole when the
+/// registry changes, so that a request sees one consistent view without locking it.
+struct RouteTable: Sendable {
+    /// By lower-case service id.
+    let services: [String: RoutedService]
+    /// Every registered instance by instance id, which a delta is applied to.
+    let instances: [String: RegisteredInstance]
+    /// `apps__hashcode` of `instances`.
+    let hashcode: String
+
+    /// Services the gateway never routes to: the registry, and the gateway itself, whose own
+    /// endpoints are answered before routing.
+    static let unroutable: Set<String> = ["discovery", "gateway"]
+
+    static let empty = RouteTable(instances: [:])
+
+    init(instances: [String: RegisteredInstance]) {
+        self.instances = instances
+        var byService: [String: [RegisteredInstance]] = [:]
+        for instance in instances.values { byService[instance.serviceID, default: []].append(instance) }
+        var services: [String: RoutedService] = [:]
+        for (id, group) in byService {
+            services[id] = RoutedService(serviceID: id, registered: group)
+        }
+        self.services = services
+        hashcode = EurekaApplications.hashcode(instances.values)
+    }
+
+    init(_ listing: [RegisteredInstance]) {
+        var byID: [String: RegisteredInstance] = [:]
+        for instance in listing { byID[instance.instanceID] = instance }
+        self.init(instances: byID)
+    }
+
+    /// This table with a delta applied: ADDED and MODIFIED replace, DELETED removes.
+    func applying(_ delta: [RegisteredInstance]) -> RouteTable {
+        var instances = self.instances
+        for change in delta {
+            var instance = change
+            instance.actionType = nil
+            if change.actionType == "DELETED" {
+                instances[change.instanceID] = nil
+            } else {
+                instances[change.instanceID] = instance
+            }
+        }
+        return RouteTable(instances: instances)
+    }
+
+    /// Resolves a request target (path and query as received, still percent-encoded) by
+    /// both route forms: `/{serviceId}/{gatewayUrl}/rest` first, then `/{gatewayUrl}/{serviceId}/rest`.
+    func resolve(_ target: String) -> Resolution {
+        let (rawPath, query) = Self.split(target)
+        let segments = Self.removingDotSegments(rawPath)
+        guard !segments.isEmpty else { return .noRoute }
+
+        // v2 form: the first segment names the service.
+        if let service = service(named: segments[0]),
+           let match = Self.match(service, segments, after: 1) {
+            return make(service, match, query: query, rawPath: rawPath,
+                        prefix: "/" + segments[0] + "/" + match.route.gatewayURL)
+        }
+        // v1 form: the gateway URL first, then the service id.
+        for length in stride(from: min(segments.count - 1, 4), through: 1, by: -1) {
+            guard let service = service(named: segments[length]) else { continue }
+            let gateway = segments[0..<length]
+            guard let route = service.routes.first(where: { Self.equal($0.gatewaySegments, gateway) }) else { continue }
+            let rest = Array(segments[(length + 1)...])
+            return make(service, (route, rest), query: query, rawPath: rawPath,
+                        prefix: "/" + route.gatewayURL + "/" + segments[length])
+        }
+        return .noRoute
+    }
+
+    private func service(named segment: Substring) -> RoutedService? {
+        let id = segment.lowercased()
+        guard !Self.unroutable.contains(id) else { return nil }
+        return services[id]
+    }
+
+    private func make(_ service: RoutedService, _ match: (route: RoutedService.Route, rest: [Substring]),
+                      query: Substring?, rawPath: Substring, prefix: String) -> Resolution {
+        if !service.allowsEncodedCharacters, Self.hasProhibitedEncoding(rawPath) {
+            return .encodedCharacters(serviceID: service.serviceID)
+        }
+        var path = match.route.servicePrefix
+        if !match.rest.isEmpty { path += "/" + match.rest.joined(separator: "/") }
+        if path.isEmpty { path = "/" }
+        if let query { path += "?" + query }
+        return .route(serviceID: service.serviceID, path: path, gatewayPrefix: prefix)
+    }
+
+    /// The longest route of `service` whose gateway URL is the segments from `start` on.
+    private static func match(_ service: RoutedService, _ segments: [Substring],
+                              after start: Int) -> (route: RoutedService.Route, rest: [Substring])? {
+        for route in service.routes {
+            let end = start + route.gatewaySegments.count
+            guard end <= segments.count, equal(route.gatewaySegments, segments[start..<end]) else { continue }
+            return (route, Array(segments[end...]))
+        }
+        return nil
+    }
+
+    private static func equal(_ route: [Substring], _ path: ArraySlice<Substring>) -> Bool {
+        guard route.count == path.count else { return false }
+        return zip(route, path).allSatisfy { $0.0.lowercased() == $0.1.lowercased() }
+    }
+
+    static func split(_ target: String) -> (path: Substring, query: Substring?) {
+        guard let mark = target.firstIndex(of: "?") else { return (Substring(target), nil) }
+        return (target[..<mark], target[target.index(after: mark)...])
+    }
+
+    /// The path's segments with `.` and `..` resolved (RFC 3986 5.2.4), so that no path can
+    /// climb out of a service's prefix. A trailing slash stays as an empty last segment.
+    static func removingDotSegments(_ path: Substring) -> [Substring] {
+        var trimmed = path
+        while trimmed.first == "/" { trimmed = trimmed.dropFirst() }
+        guard !trimmed.isEmpty else { return [] }
+        var output: [Substring] = []
+        let input = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+        for (index, segment) in input.enumerated() {
+            let last = index == input.count - 1
+            switch segment {
+            case ".":
+                if last { output.append("") }
+            case "..":
+                if !output.isEmpty { output.removeLast() }
+                if last { output.append("") }
+            default:
+                output.append(segment)
+            }
+        }
+        return output
+    }
+
+    /// Encoded characters that would change the route once a service decodes them: `/`, `.`,
+    /// `\`, `;` and `%` itself (double encoding).
+    static func hasProhibitedEncoding(_ path: Substring) -> Bool {
+        let bytes = Array(path.utf8)
+        for (index, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "\\") { return true }
+            guard byte == UInt8(ascii: "%"), index + 2 < bytes.count else { continue }
+            switch (bytes[index + 1], upper(bytes[index + 2])) {
+            case (UInt8(ascii: "2"), UInt8(ascii: "F")), (UInt8(ascii: "2"), UInt8(ascii: "E")),
+                 (UInt8(ascii: "5"), UInt8(ascii: "C")), (UInt8(ascii: "3"), UInt8(ascii: "B")),
+                 (UInt8(ascii: "2"), UInt8(ascii: "5")):
+                return true
+            default:
+                continue
+            }
+        }
+        return false
+    }
+
+    private static func upper(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) ? byte - 32 : byte
+    }
+}
+
+/// The current route table, swapped whole by the registry watcher and read by every request,
+/// and the round-robin position of each service, which outlives table changes.
+final class Routing: Sendable {
+    private let current = Mutex(RouteTable.empty)
+    private let positions = Mutex([String: Int]())
+    /// Whether the last reading of the registry succeeded, for /application/health.
+    let discoveryReachable = Atomic<Bool>(false)
+
+    var table: RouteTable { current.withLock { $0 } }
+
+    func publish(_ table: RouteTable) {
+        current.withLock { $0 = table }
+    }
+
+    /// The UP instances of a service in the order to try them: each request starts one
+    /// further than the last, so that requests alternate.
+    func order(_ instances: [UpstreamInstance], service: String) -> [UpstreamInstance] {
+        guard instances.count > 1 else { return instances }
+        let start = positions.withLock { positions in
+            let next = positions[service, default: 0]
+            positions[service] = (next + 1) % instances.count
+            return next % instances.count
+        }
+        return Array(instances[start...] + instances[..<start])
+    }
+}

@@ -1,0 +1,261 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import NIOTLS
+
+/// What an upstream connection reports to the exchange that is using it.
+protocol UpstreamResponseDelegate: AnyObject {
+    func upstreamHead(_ head: HTTPResponseHead)
+    func upstreamBody(_ buffer: ByteBuffer)
+    func upstreamEnd()
+    /// The connection failed or closed before the response was complete.
+    /// `receivedBytes`: whether any part of a response had arrived.
+    func upstreamFailed(_ error: any Error, receivedBytes: Bool)
+}
+
+/// The connection closed before a complete response.
+struct UpstreamClosed: Error {}
+
+/// One kept-alive connection to a service instance, owned by one event loop.
+/// Sendable only to cross NIO's future callbacks, which run on that same loop.
+final class UpstreamConnection: @unchecked Sendable {
+    let channel: any Channel
+    let key: String
+    let handler: UpstreamHandler
+    fileprivate var idleTimer: Scheduled<Void>?
+
+    init(channel: any Channel, key: String, handler: UpstreamHandler) {
+        self.channel = channel
+        self.key = key
+        self.handler = handler
+    }
+}
+
+/// The last handler of an upstream connection: hands the response to the exchange using the
+/// connection, and says when the TLS handshake is done, so that a handshake failure is a
+/// failure to connect (retried on the next instance or answered ZWEAM511E) rather than a
+/// failure of the request.
+/// Confined to its channel's event loop, like every channel handler.
+final class UpstreamHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPClientResponsePart
+
+    weak var delegate: (any UpstreamResponseDelegate)?
+    /// Completed when the connection is ready for a request: after the TLS handshake, or at
+    /// once for plain HTTP.
+    let ready: EventLoopPromise<Void>
+    private var isReady = false
+    private var receivedBytes = false
+    /// Called once the connection is gone, so the pool can forget it.
+    var onClose: (() -> Void)?
+
+    init(ready: EventLoopPromise<Void>) {
+        self.ready = ready
+    }
+
+    /// Resets the per-request state before the connection carries a new request.
+    func begin(_ delegate: any UpstreamResponseDelegate) {
+        self.delegate = delegate
+        receivedBytes = false
+    }
+
+    func markReady() {
+        guard !isReady else { return }
+        isReady = true
+        ready.succeed(())
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event { markReady() }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        receivedBytes = true
+        guard let delegate else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            // An interim answer (100 Continue) is not the response.
+            if head.status.code >= 100, head.status.code < 200, head.status != .switchingProtocols { return }
+            delegate.upstreamHead(head)
+        case .body(let buffer):
+            delegate.upstreamBody(buffer)
+        case .end:
+            self.delegate = nil
+            delegate.upstreamEnd()
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(error)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        fail(UpstreamClosed())
+        onClose?()
+        onClose = nil
+        context.fireChannelInactive()
+    }
+
+    private func fail(_ error: any Error) {
+        if !isReady {
+            isReady = true
+            ready.fail(error)
+            return
+        }
+        if let delegate {
+            self.delegate = nil
+            delegate.upstreamFailed(error, receivedBytes: receivedBytes)
+        }
+    }
+}
+
+/// The idle upstream connections of one event loop, by scheme, host and port. Requests on a
+/// loop use connections of the same loop only, so nothing here is shared between threads
+/// (each method checks that it runs on the pool's loop).
+final class UpstreamPool: @unchecked Sendable {
+    let eventLoop: any EventLoop
+    let tls: NIOSSLContext
+    let connectTimeout: TimeAmount
+    let idleTimeout: TimeAmount
+    let maximumIdlePerKey: Int
+    private var idle: [String: [UpstreamConnection]] = [:]
+
+    init(eventLoop: any EventLoop, tls: NIOSSLContext, connectTimeout: TimeAmount,
+         idleTimeout: TimeAmount = .seconds(60), maximumIdlePerKey: Int = 128) {
+        self.eventLoop = eventLoop
+        self.tls = tls
+        self.connectTimeout = connectTimeout
+        self.idleTimeout = idleTimeout
+        self.maximumIdlePerKey = maximumIdlePerKey
+    }
+
+    /// An idle connection to the instance when there is one (`reused` true), else a new one.
+    func acquire(_ instance: UpstreamInstance) -> EventLoopFuture<(connection: UpstreamConnection, reused: Bool)> {
+        eventLoop.preconditionInEventLoop()
+        while var list = idle[instance.poolKey], let connection = list.popLast() {
+            idle[instance.poolKey] = list.isEmpty ? nil : list
+            connection.idleTimer?.cancel()
+            connection.idleTimer = nil
+            if connection.channel.isActive {
+                return eventLoop.makeSucceededFuture((connection, true))
+            }
+        }
+        return connect(instance).map { ($0, false) }
+    }
+
+    /// A new connection, ready for a request (TLS handshake done).
+    func connect(_ instance: UpstreamInstance) -> EventLoopFuture<UpstreamConnection> {
+        let ready = eventLoop.makePromise(of: Void.self)
+        let handler = UpstreamHandler(ready: ready)
+        let tls = instance.secure ? self.tls : nil
+        // SNI and the host name check take a name; for an address, NIOSSL checks the
+        // certificate against the address connected to.
+        let serverHostname = Self.isAddress(instance.host) ? nil : instance.host
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let operations = channel.pipeline.syncOperations
+                    if let tls {
+                        try operations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverHostname))
+                    }
+                    try operations.addHTTPClientHandlers()
+                    try operations.addHandler(handler)
+                }
+            }
+        let key = instance.poolKey
+        let timeout = connectTimeout
+        let loop = eventLoop
+        return bootstrap.connect(host: instance.host, port: instance.port).flatMap { channel in
+            if tls == nil { handler.markReady() }
+            // The handshake gets the connect timeout too: a server that accepts but never
+            // answers TLS must not hold a request for the whole gateway timeout.
+            let deadline = loop.scheduleTask(in: timeout) {
+                channel.pipeline.fireErrorCaught(ChannelError.connectTimeout(timeout))
+            }
+            return ready.futureResult.map {
+                deadline.cancel()
+                return UpstreamConnection(channel: channel, key: key, handler: handler)
+            }.flatMapErrorThrowing { error in
+                deadline.cancel()
+                channel.close(promise: nil)
+                throw error
+            }
+        }
+    }
+
+    /// Returns a connection whose response was complete; it is closed instead when the pool
+    /// for its key is full or the server is closing it.
+    func release(_ connection: UpstreamConnection) {
+        eventLoop.preconditionInEventLoop()
+        guard connection.channel.isActive else { return }
+        var list = idle[connection.key] ?? []
+        guard list.count < maximumIdlePerKey else {
+            connection.channel.close(promise: nil)
+            return
+        }
+        connection.handler.delegate = nil
+        connection.handler.onClose = { [weak self, weak connection] in
+            guard let self, let connection else { return }
+            self.remove(connection)
+        }
+        connection.idleTimer = eventLoop.scheduleTask(in: idleTimeout) { [weak connection] in
+            connection?.channel.close(promise: nil)
+        }
+        list.append(connection)
+        idle[connection.key] = list
+    }
+
+    private func remove(_ connection: UpstreamConnection) {
+        guard var list = idle[connection.key], let index = list.firstIndex(where: { $0 === connection }) else { return }
+        connection.idleTimer?.cancel()
+        list.remove(at: index)
+        idle[connection.key] = list.isEmpty ? nil : list
+    }
+
+    /// Closes every idle connection (on stop).
+    func closeAll() {
+        eventLoop.preconditionInEventLoop()
+        let all = idle.values.flatMap { $0 }
+        idle.removeAll()
+        for connection in all {
+            connection.idleTimer?.cancel()
+            connection.channel.close(promise: nil)
+        }
+    }
+
+    static func isAddress(_ host: String) -> Bool {
+        (try? SocketAddress(ipAddress: host, port: 0)) != nil
+    }
+}
+
+/// One pool per event loop of the group, found by the loop a connection runs on.
+final class UpstreamPools: @unchecked Sendable {
+    // Written once in init, read only afterwards; each pool is used on its own loop only.
+    private let pools: [ObjectIdentifier: UpstreamPool]
+
+    init(group: any EventLoopGroup, tls: NIOSSLContext, connectTimeout: TimeAmount) {
+        var pools: [ObjectIdentifier: UpstreamPool] = [:]
+        for loop in group.makeIterator() {
+            pools[ObjectIdentifier(loop)] = UpstreamPool(eventLoop: loop, tls: tls, connectTimeout: connectTimeout)
+        }
+        self.pools = pools
+    }
+
+    func pool(for loop: any EventLoop) -> UpstreamPool {
+        guard let pool = pools[ObjectIdentifier(loop)] else {
+            preconditionFailure("an event loop outside the gateway's group")
+        }
+        return pool
+    }
+
+    /// Closes every idle connection on every loop.
+    func closeAll() -> EventLoopFuture<Void>? {
+        let futures = pools.values.map { pool in pool.eventLoop.submit { pool.closeAll() } }
+        guard let first = futures.first else { return nil }
+        return EventLoopFuture.andAllSucceed(futures, on: first.eventLoop)
+    }
+}
