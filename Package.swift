@@ -144,6 +144,9 @@ let package = Package(
             dependencies: ["ZweComponentRuntime"],
             path: "Tests/Fixtures/TestComponent"
         ),
+        // What the tests that start the built programs share: program paths, keystores,
+        // started processes, client tools, loopback sockets.
+        .target(name: "ZweTestSupport", dependencies: ["ZweCertificates", "ZweConfiguration"], path: "Tests/Support"),
         .testTarget(
             name: "ComponentRuntimeTests",
             dependencies: [
