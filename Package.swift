@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "ComponentRuntimeTests",
             dependencies: [
-                "ZweComponentRuntime", "ZweCertificates", "ZweConfiguration", "ZwePKCS12", "ZweMessages",
+                "ZweTestSupport", "ZweComponentRuntime", "ZwePKCS12", "ZweMessages",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
