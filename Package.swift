@@ -157,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "DiscoveryTests",
             dependencies: [
-                "ZweDiscovery", "ZweComponentRuntime", "ZweCertificates", "ZweConfiguration", "ZweMessages",
+                "ZweTestSupport", "ZweDiscovery", "ZweComponentRuntime", "ZweMessages",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
