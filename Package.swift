@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "CatalogTests",
             dependencies: [
-                "ZweAPICatalog", "ZweComponentRuntime", "ZweCertificates", "ZweConfiguration", "ZweMessages",
+                "ZweTestSupport", "ZweAPICatalog", "ZweComponentRuntime", "ZweMessages",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
