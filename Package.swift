@@ -145,17 +145,20 @@ let package = Package(
             dependencies: ["ZweComponentRuntime"],
             path: "Tests/Fixtures/TestComponent"
         ),
+        // What the tests that start the built programs share: program paths, keystores,
+        // started processes, client tools, loopback sockets.
+        .target(name: "ZweTestSupport", dependencies: ["ZweCertificates", "ZweConfiguration"], path: "Tests/Support"),
         .testTarget(
             name: "ComponentRuntimeTests",
             dependencies: [
-                "ZweComponentRuntime", "ZweCertificates", "ZweConfiguration", "ZwePKCS12", "ZweMessages",
+                "ZweTestSupport", "ZweComponentRuntime", "ZwePKCS12", "ZweMessages",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(
             name: "DiscoveryTests",
             dependencies: [
-                "ZweDiscovery", "ZweComponentRuntime", "ZweCertificates", "ZweConfiguration", "ZweMessages",
+                "ZweTestSupport", "ZweDiscovery", "ZweComponentRuntime", "ZweMessages",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -176,7 +179,7 @@ let package = Package(
         .testTarget(
             name: "CatalogTests",
             dependencies: [
-                "ZweAPICatalog", "ZweComponentRuntime", "ZweCertificates", "ZweConfiguration", "ZweMessages",
+                "ZweTestSupport", "ZweAPICatalog", "ZweComponentRuntime", "ZweMessages",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZweTestSupport
 
 /// The tests of the api-catalog component and of the runtime's southbound and Eureka clients.
 /// One at a time: each starts servers, and the machines have two cores.
@@ -28,7 +29,7 @@ extension CatalogTests {
             ])
             environment.merge(extra) { _, new in new }
             let running = try Running(Programs.component, ["api-catalog"], environment: environment)
-            guard await running.waitFor("api-catalog listening on https://127.0.0.1:\(port)") else {
+            guard await running.waitFor("api-catalog listening on https://127.0.0.1:\(port)") != nil else {
                 running.stop()
                 throw TestFailure("api-catalog did not start listening\n\(running.output)")
             }
@@ -55,7 +56,7 @@ extension CatalogTests {
             ]
             let body = String(decoding: try JSONSerialization.data(withJSONObject: ["instance": instance]), as: UTF8.self)
             let answer = try await curl(registryURL + "apps/TESTSVC", ca: keystore.caCertificate, extra: [
-                "--cert", keystore.certificate, "--key", keystore.key, "--request", "POST",
+                "--cert", keystore.certificate, "--key", keystore.privateKey, "--request", "POST",
                 "--header", "Content-Type: application/json", "--data", body,
             ])
             guard answer.status == 204 else { throw TestFailure("registering testsvc: \(answer.result)") }
@@ -63,7 +64,7 @@ extension CatalogTests {
 
         @Test("Registers with discovery, renews, registers again after a 404, lists services as JSON and in a browser, cancels on SIGTERM")
         func lifecycle() async throws {
-            let keystore = try await Keystore.make()
+            let keystore = try await Keystore.make("RSA-2048")
             let discovery = try await DiscoveryProcess.start(keystore)
             defer { discovery.stop() }
             let (catalog, port) = try await Self.startCatalog(keystore, discovery: [discovery.url])
@@ -104,7 +105,7 @@ extension CatalogTests {
             #expect(metadata["apiml.service.title"] == "API Catalog")
             #expect(metadata["apiml.catalog.tile.id"] == "apimediationlayer")
             #expect(await catalog.waitFor("ZWEL1750I api-catalog: registered as apicatalog (instance \(instanceID)) with discovery \(discovery.url)",
-                                          timeout: .seconds(5)), "\(catalog.output)")
+                                          timeout: .seconds(5)) != nil, "\(catalog.output)")
 
             // Renewals every ZWE_EUREKA_RENEW_SECONDS (1 s): the catalog says so at DEBUG, the lease moves on.
             let registeredAt = (object["leaseInfo"] as? [String: Any])?["lastRenewalTimestamp"] as? Int64 ?? 0
@@ -120,7 +121,7 @@ extension CatalogTests {
             // Discovery forgets the instance (as after a restart): the renewal gets 404, the catalog registers again.
             let forgot = try await discovery.eureka("DELETE", "apps/APICATALOG/" + instanceID.replacingOccurrences(of: ":", with: "%3A"))
             #expect(forgot.status == 200, "\(forgot.result)")
-            #expect(await catalog.waitFor("ZWEL1752W", timeout: .seconds(6)), "\(catalog.output)")
+            #expect(await catalog.waitFor("ZWEL1752W", timeout: .seconds(6)) != nil, "\(catalog.output)")
             let back = try await eventually(timeout: .seconds(6)) { try await discovery.instances("APICATALOG")?.first }
             #expect(back?["instanceId"] as? String == instanceID, "not registered again\n\(catalog.output)")
 
@@ -197,7 +198,7 @@ extension CatalogTests {
 
         @Test("Retries while a discovery service is down, registers with every one, reads the list from one that answers")
         func severalDiscoveryServices() async throws {
-            let keystore = try await Keystore.make()
+            let keystore = try await Keystore.make("RSA-2048")
             let downPort = freePort()
             let second = try await DiscoveryProcess.start(keystore)
             defer { second.stop() }
@@ -217,7 +218,7 @@ extension CatalogTests {
                 #expect(answer.status == 200 && answer.body.contains("\"serviceId\":\"apicatalog\""), "\(answer.result)")
 
                 // After 3 s of failures the retrying is logged as a warning, once.
-                #expect(await catalog.waitFor("ZWEL1751W", timeout: .seconds(8)), "\(catalog.output)")
+                #expect(await catalog.waitFor("ZWEL1751W", timeout: .seconds(8)) != nil, "\(catalog.output)")
                 #expect(catalog.stdout.contains("https://localhost:\(downPort)/eureka/"))
                 #expect(catalog.stdout.components(separatedBy: "ZWEL1751W").count == 2, "\(catalog.output)")
 
@@ -237,7 +238,7 @@ extension CatalogTests {
 
         @Test("With discovery down, the JSON is a 503 with an API ML message body and the page says why")
         func discoveryDown() async throws {
-            let keystore = try await Keystore.make()
+            let keystore = try await Keystore.make("RSA-2048")
             let downPort = freePort()
             let (catalog, port) = try await Self.startCatalog(keystore, discovery: ["https://localhost:\(downPort)/eureka/"])
             defer { catalog.stop() }
@@ -264,7 +265,7 @@ extension CatalogTests {
 
         @Test("A wrong ZWE_DISCOVERY_SERVICES_LIST stops the start with a message")
         func badDiscoveryList() async throws {
-            let keystore = try await Keystore.make()
+            let keystore = try await Keystore.make("RSA-2048")
             let running = try Running(Programs.component, ["api-catalog"], environment: componentEnvironment(keystore, [
                 "CATALOG_PORT": "\(freePort())", "ZWE_DISCOVERY_SERVICES_LIST": "http://localhost:7553/eureka/",
             ]))
@@ -287,7 +288,7 @@ struct DiscoveryProcess {
         let running = try Running(Programs.component, ["discovery"], environment: componentEnvironment(keystore, [
             "DISCOVERY_PORT": "\(port)",
         ]))
-        guard await running.waitFor("discovery listening on https://127.0.0.1:\(port)") else {
+        guard await running.waitFor("discovery listening on https://127.0.0.1:\(port)") != nil else {
             running.stop()
             throw TestFailure("discovery did not start listening\n\(running.output)")
         }
@@ -299,7 +300,7 @@ struct DiscoveryProcess {
     /// A request under /eureka/ with the Zowe certificate as client certificate.
     func eureka(_ method: String, _ path: String) async throws -> (status: Int, body: String, result: ToolResult) {
         try await curl(url + path, ca: keystore.caCertificate, extra: [
-            "--cert", keystore.certificate, "--key", keystore.key, "--header", "Accept: application/json", "--request", method,
+            "--cert", keystore.certificate, "--key", keystore.privateKey, "--header", "Accept: application/json", "--request", method,
         ])
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import ZweComponentRuntime
+import ZweTestSupport
 
 /// Certificates made with the openssl command, independent of the product's own setup: a
 /// trusted CA, an unknown CA, and leaf certificates for the right and the wrong host.
@@ -191,13 +192,13 @@ extension CatalogTests {
 
         @Test("Requests to one component reuse a kept-alive connection; a body over the limit fails as such")
         func keepAlive() async throws {
-            let keystore = try await Keystore.make()
+            let keystore = try await Keystore.make("RSA-2048")
             let port = freePort()
             let component = try Running(Programs.component, ["jobs-api"], environment: componentEnvironment(keystore, [
                 "JOBS_API_PORT": "\(port)", "ZWE_LOG_LEVEL_ZWELS": "DEBUG",
             ]))
             defer { component.stop() }
-            guard await component.waitFor("jobs-api listening on https://127.0.0.1:\(port)") else {
+            guard await component.waitFor("jobs-api listening on https://127.0.0.1:\(port)") != nil else {
                 Issue.record("jobs-api did not start\n\(component.output)")
                 return
             }

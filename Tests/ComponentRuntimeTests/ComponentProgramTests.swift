@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZweTestSupport
 
 /// The built `zwe-component`, started as the launcher starts it, checked with curl and openssl.
 @Suite("zwe-component over real TLS")
@@ -31,12 +32,12 @@ struct ComponentProgramTests {
         for (id, _) in Self.components {
             let (running, port) = try await Self.start(id, keystore)
             defer { running.stop() }
-            let answer = try curl("https://127.0.0.1:\(port)/application/health", ca: keystore.caCertificate,
-                                  extra: ["--header", "Accept: application/json", "--dump-header", "/dev/stderr"])
+            let answer = try await curl("https://127.0.0.1:\(port)/application/health", ca: keystore.caCertificate,
+                                        extra: ["--header", "Accept: application/json", "--dump-header", "/dev/stderr"])
             #expect(answer.status == 200, "\(id): \(answer.result)")
             #expect(answer.body == #"{"status":"UP"}"#, "\(id)")
             #expect(answer.result.stderr.lowercased().contains("content-type: application/json"), "\(id)")
-            let missing = try curl("https://127.0.0.1:\(port)/no/such/page", ca: keystore.caCertificate)
+            let missing = try await curl("https://127.0.0.1:\(port)/no/such/page", ca: keystore.caCertificate)
             #expect(missing.status == 404, "\(id)")
 
             let stopping = ContinuousClock.now
@@ -54,11 +55,11 @@ struct ComponentProgramTests {
         let (running, port) = try await Self.start("gateway", keystore)
         defer { running.stop() }
         let connect = ["s_client", "-connect", "127.0.0.1:\(port)", "-CAfile", keystore.caCertificate]
-        let old = try runTool("openssl", connect + ["-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0"])
+        let old = try await runTool("openssl", connect + ["-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0"])
         #expect(old.status != 0, "\(old)")
         #expect(old.stdout.contains("no peer certificate available") && old.stdout.contains("Cipher is (NONE)"), "\(old)")
         for (option, name) in [("-tls1_2", "TLSv1.2"), ("-tls1_3", "TLSv1.3")] {
-            let new = try runTool("openssl", connect + [option])
+            let new = try await runTool("openssl", connect + [option])
             #expect(new.status == 0, "\(option): \(new)")
             #expect(new.stdout.contains("Protocol  : \(name)") || new.stdout.contains("New, \(name), Cipher is"), "\(option): \(new)")
             #expect(new.stdout.contains("Verify return code: 0 (ok)"), "\(option): \(new)")
@@ -68,22 +69,20 @@ struct ComponentProgramTests {
     @Test("discovery asks for a client certificate and accepts one from the instance CA; gateway does not ask")
     func clientCertificates() async throws {
         let keystore = try await Keystore.make("EC-P256")
-        let certificate = keystore.root + "/localhost/localhost.keystore.cer"
-        let key = keystore.root + "/localhost/localhost.keystore.key"
 
         let (discovery, discoveryPort) = try await Self.start("discovery", keystore)
         defer { discovery.stop() }
-        let asked = try runTool("openssl", ["s_client", "-connect", "127.0.0.1:\(discoveryPort)", "-CAfile", keystore.caCertificate])
+        let asked = try await runTool("openssl", ["s_client", "-connect", "127.0.0.1:\(discoveryPort)", "-CAfile", keystore.caCertificate])
         #expect(asked.stdout.contains("Acceptable client certificate CA names"), "\(asked)")
-        let withCertificate = try curl("https://127.0.0.1:\(discoveryPort)/application/health", ca: keystore.caCertificate,
-                                       extra: ["--cert", certificate, "--key", key])
+        let withCertificate = try await curl("https://127.0.0.1:\(discoveryPort)/application/health", ca: keystore.caCertificate,
+                                             extra: ["--cert", keystore.certificate, "--key", keystore.privateKey])
         #expect(withCertificate.status == 200, "\(withCertificate.result)")
-        let without = try curl("https://127.0.0.1:\(discoveryPort)/application/health", ca: keystore.caCertificate)
+        let without = try await curl("https://127.0.0.1:\(discoveryPort)/application/health", ca: keystore.caCertificate)
         #expect(without.status == 200, "\(without.result)")
 
         let (gateway, gatewayPort) = try await Self.start("gateway", keystore)
         defer { gateway.stop() }
-        let notAsked = try runTool("openssl", ["s_client", "-connect", "127.0.0.1:\(gatewayPort)", "-CAfile", keystore.caCertificate])
+        let notAsked = try await runTool("openssl", ["s_client", "-connect", "127.0.0.1:\(gatewayPort)", "-CAfile", keystore.caCertificate])
         #expect(notAsked.stdout.contains("No client certificate CA names sent"), "\(notAsked)")
     }
 
@@ -93,7 +92,7 @@ struct ComponentProgramTests {
         let environment = ["ZWE_JOB_NAME": "ZWE1AG", "ZWE_COMPONENT_ID": "gateway"]
         let (quiet, quietPort) = try await Self.start("gateway", keystore, environment)
         defer { quiet.stop() }
-        _ = try curl("https://127.0.0.1:\(quietPort)/application/health", ca: keystore.caCertificate)
+        _ = try await curl("https://127.0.0.1:\(quietPort)/application/health", ca: keystore.caCertificate)
         quiet.signal(SIGTERM)
         #expect(await quiet.waitForExit(timeout: .seconds(2)) == 0)
         let quietLines = quiet.stdout.split(separator: "\n")
@@ -107,7 +106,7 @@ struct ComponentProgramTests {
         let (loud, loudPort) = try await Self.start("gateway", keystore, environment.merging(["ZWE_LOG_LEVEL_ZWELS": "DEBUG"]) { $1 })
         defer { loud.stop() }
         for path in ["/application/health", "/application/health", "/missing"] {
-            _ = try curl("https://127.0.0.1:\(loudPort)\(path)", ca: keystore.caCertificate)
+            _ = try await curl("https://127.0.0.1:\(loudPort)\(path)", ca: keystore.caCertificate)
         }
         loud.signal(SIGTERM)
         #expect(await loud.waitForExit(timeout: .seconds(2)) == 0)
@@ -129,7 +128,7 @@ struct ComponentProgramTests {
             defer { running.stop() }
             let elapsed = try #require(await running.waitFor("listening on"), "\(running.output)")
             times.append(elapsed)
-            let answer = try curl("https://127.0.0.1:\(port)/application/health", ca: keystore.caCertificate)
+            let answer = try await curl("https://127.0.0.1:\(port)/application/health", ca: keystore.caCertificate)
             #expect(answer.status == 200)
             try await Task.sleep(for: .milliseconds(300))
             print("gateway: listening \(elapsed) after start; idle VmRSS \(running.residentKilobytes ?? -1) kB")
@@ -148,7 +147,7 @@ struct ComponentProgramTests {
         defer { running.stop() }
         #expect(await running.waitFor("listening on") != nil, "\(running.output)")
         let request = Task.detached {
-            try curl("https://127.0.0.1:\(port)/test/sleep/700", ca: keystore.caCertificate)
+            try await curl("https://127.0.0.1:\(port)/test/sleep/700", ca: keystore.caCertificate)
         }
         try await Task.sleep(for: .milliseconds(250))
         running.signal(SIGTERM)
@@ -181,10 +180,4 @@ struct ComponentProgramTests {
         running.signal(SIGINT)
         #expect(await running.waitForExit(timeout: .seconds(2)) == 0, "\(running.output)")
     }
-}
-
-/// A failure with a message, for `throw` where `#require` does not fit.
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

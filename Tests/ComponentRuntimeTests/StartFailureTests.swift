@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZweTestSupport
 
 /// What a component says when it cannot start: a message with cause and fix on stderr, a
 /// non-zero status, quickly, and no backtrace.

@@ -4,6 +4,7 @@ import Testing
 @testable import ZweComponentRuntime
 import ZweMessages
 import ZwePKCS12
+import ZweTestSupport
 
 @Suite("TLS identity from the stores")
 struct TLSIdentityTests {
@@ -68,8 +69,8 @@ struct TLSIdentityTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let password = keystore.environment["KEYSTORE_PASSWORD"]!
-        let made = try runTool("openssl", ["pkcs12", "-export", "-nokeys", "-in", keystore.caCertificate,
-                                           "-out", folder + "/trust.p12", "-passout", "pass:\(password)"])
+        let made = try await runTool("openssl", ["pkcs12", "-export", "-nokeys", "-in", keystore.caCertificate,
+                                                 "-out", folder + "/trust.p12", "-passout", "pass:\(password)"])
         #expect(made.status == 0, "\(made)")
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder + "/trust.p12")))
         #expect(try PKCS12Store.read(bytes, password: password).isEmpty, "Java would list no entry either")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZweTestSupport
 
 /// The fixture the launcher's tests start in place of real components: each flag does what it says.
 @Suite("zwe-test-component fixture")
@@ -18,7 +19,7 @@ struct TestComponentTests {
         let running = try await start([:], port: port)
         defer { running.stop() }
         #expect(await running.waitFor("test-component listening on https://127.0.0.1:\(port)") != nil, "\(running.output)")
-        let answer = try curl("https://127.0.0.1:\(port)/application/health", ca: keystore.caCertificate)
+        let answer = try await curl("https://127.0.0.1:\(port)/application/health", ca: keystore.caCertificate)
         #expect(answer.status == 200 && answer.body == #"{"status":"UP"}"#, "\(answer.result)")
         running.signal(SIGTERM)
         #expect(await running.waitForExit(timeout: .seconds(2)) == 0, "\(running.output)")
@@ -90,7 +91,7 @@ struct TestComponentTests {
         defer { running.stop() }
         try await Task.sleep(for: .milliseconds(600))
         #expect(running.process.isRunning)
-        let probe = try runTool("curl", ["--silent", "--max-time", "2", "--insecure", "https://127.0.0.1:\(port)/application/health"])
+        let probe = try await runTool("curl", ["--silent", "--max-time", "2", "--insecure", "https://127.0.0.1:\(port)/application/health"])
         #expect(probe.status == 7, "curl: \(probe)")  // 7: could not connect
         running.signal(SIGTERM)
         #expect(await running.waitForExit(timeout: .seconds(2)) == 0)

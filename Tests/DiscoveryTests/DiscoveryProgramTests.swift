@@ -1,18 +1,19 @@
 import Foundation
 import Testing
+import ZweTestSupport
 
 /// The built `zwe-component discovery` over real TLS, driven by curl and Python's http.client.
 @Suite("discovery service over real TLS")
 struct DiscoveryProgramTests {
     @Test("Register (JSON and XML), read in JSON and XML, renew, override status, cancel; ids with ':' sent as %3A")
     func lifecycleWithCurl() async throws {
-        let discovery = try await Discovery(try await Keystore.make())
+        let discovery = try await Discovery(try await Keystore.make("EC-P256"))
         defer { discovery.stop() }
 
         // JSON registration; the application name in the path is lower case.
         let jsonID = "localhost:jobs:8545"
-        let registered = try discovery.curl("POST", "/eureka/apps/jobs",
-                                            body: instanceJSON(app: "jobs", id: jsonID, metadata: ["apiml.routes.api-v1.gatewayUrl": "api/v1"]))
+        let registered = try await discovery.curl("POST", "/eureka/apps/jobs",
+                                                  body: instanceJSON(app: "jobs", id: jsonID, metadata: ["apiml.routes.api-v1.gatewayUrl": "api/v1"]))
         #expect(registered.status == 204, "\(registered)")
 
         // XML registration.
@@ -29,11 +30,11 @@ struct DiscoveryProgramTests {
               <vipAddress>explorer-jes</vipAddress>
             </instance>
             """
-        let xmlRegistered = try discovery.curl("POST", "/eureka/apps/explorer-jes", body: xml, contentType: "application/xml")
+        let xmlRegistered = try await discovery.curl("POST", "/eureka/apps/explorer-jes", body: xml, contentType: "application/xml")
         #expect(xmlRegistered.status == 204, "\(xmlRegistered)")
 
         // The registry in JSON: Eureka's shape.
-        let apps = try discovery.curl("GET", "/eureka/apps")
+        let apps = try await discovery.curl("GET", "/eureka/apps")
         #expect(apps.status == 200, "\(apps)")
         #expect(apps.headers.lowercased().contains("content-type: application/json"), "\(apps.headers)")
         let root = try #require(try apps.json() as? [String: Any])
@@ -66,7 +67,7 @@ struct DiscoveryProgramTests {
 
         // The same in XML, which is also what a client without an Accept header gets.
         for accept in ["application/xml", nil] as [String?] {
-            let xmlApps = try discovery.curl("GET", "/eureka/apps", accept: accept)
+            let xmlApps = try await discovery.curl("GET", "/eureka/apps", accept: accept)
             #expect(xmlApps.status == 200)
             #expect(xmlApps.headers.lowercased().contains("content-type: application/xml"), "\(xmlApps.headers)")
             #expect(xmlApps.body.hasPrefix("<applications><versions__delta>"), "\(xmlApps.body)")
@@ -79,53 +80,53 @@ struct DiscoveryProgramTests {
 
         // One application, one instance by application (id quoted), one instance by id.
         let quoted = "localhost%3Ajobs%3A8545"
-        let app = try discovery.curl("GET", "/eureka/apps/JOBS")
+        let app = try await discovery.curl("GET", "/eureka/apps/JOBS")
         #expect(app.status == 200)
         let application = try #require((try app.json() as? [String: Any])?["application"] as? [String: Any], "\(app)")
         #expect(application["name"] as? String == "JOBS")
         #expect((application["instance"] as? [[String: Any]])?.count == 1)
         for path in ["/eureka/apps/jobs/\(quoted)", "/eureka/instances/\(quoted)"] {
-            let one = try discovery.curl("GET", path)
+            let one = try await discovery.curl("GET", path)
             #expect(one.status == 200, "\(path): \(one)")
             let instance = (try one.json() as? [String: Any])?["instance"] as? [String: Any]
             #expect(instance?["instanceId"] as? String == jsonID, "\(path): \(one.body)")
         }
-        let oneXML = try discovery.curl("GET", "/eureka/apps/JOBS/\(quoted)", accept: "application/xml")
+        let oneXML = try await discovery.curl("GET", "/eureka/apps/JOBS/\(quoted)", accept: "application/xml")
         #expect(oneXML.body.hasPrefix("<instance><instanceId>\(jsonID)</instanceId>"), "\(oneXML.body)")
-        #expect(try discovery.curl("GET", "/eureka/apps/NOPE").status == 404)
-        #expect(try discovery.curl("GET", "/eureka/apps/JOBS/nope").status == 404)
-        #expect(try discovery.curl("GET", "/eureka/instances/nope").status == 404)
+        #expect(try await discovery.curl("GET", "/eureka/apps/NOPE").status == 404)
+        #expect(try await discovery.curl("GET", "/eureka/apps/JOBS/nope").status == 404)
+        #expect(try await discovery.curl("GET", "/eureka/instances/nope").status == 404)
 
         // Renewal: 200; unknown instance 404; a client holding newer data is told 404 too.
-        let renewed = try discovery.curl("PUT", "/eureka/apps/JOBS/\(quoted)?status=UP&lastDirtyTimestamp=1")
+        let renewed = try await discovery.curl("PUT", "/eureka/apps/JOBS/\(quoted)?status=UP&lastDirtyTimestamp=1")
         #expect(renewed.status == 200, "\(renewed)")
-        #expect(try discovery.curl("PUT", "/eureka/apps/JOBS/nope?status=UP").status == 404)
+        #expect(try await discovery.curl("PUT", "/eureka/apps/JOBS/nope?status=UP").status == 404)
         let newer = "\(Int64(Date().timeIntervalSince1970 * 1000) + 60_000)"
-        #expect(try discovery.curl("PUT", "/eureka/apps/JOBS/\(quoted)?status=UP&lastDirtyTimestamp=\(newer)").status == 404)
+        #expect(try await discovery.curl("PUT", "/eureka/apps/JOBS/\(quoted)?status=UP&lastDirtyTimestamp=\(newer)").status == 404)
         // A renewal reporting another status takes it over.
-        #expect(try discovery.curl("PUT", "/eureka/apps/EXPLORER-JES/localhost%3Aexplorer-jes%3A8546?status=UP").status == 200)
-        let afterRenew = instancesByID(try discovery.curl("GET", "/eureka/apps").json())
+        #expect(try await discovery.curl("PUT", "/eureka/apps/EXPLORER-JES/localhost%3Aexplorer-jes%3A8546?status=UP").status == 200)
+        let afterRenew = instancesByID(try await discovery.curl("GET", "/eureka/apps").json())
         #expect(afterRenew[xmlID]?["status"] as? String == "UP")
         #expect(afterRenew[xmlID]?["actionType"] as? String == "MODIFIED")
 
         // Status override and its removal.
-        let overridden = try discovery.curl("PUT", "/eureka/apps/JOBS/\(quoted)/status?value=OUT_OF_SERVICE")
+        let overridden = try await discovery.curl("PUT", "/eureka/apps/JOBS/\(quoted)/status?value=OUT_OF_SERVICE")
         #expect(overridden.status == 200, "\(overridden)")
-        var jobsNow = (try discovery.curl("GET", "/eureka/apps/JOBS/\(quoted)").json() as? [String: Any])?["instance"] as? [String: Any]
+        var jobsNow = (try await discovery.curl("GET", "/eureka/apps/JOBS/\(quoted)").json() as? [String: Any])?["instance"] as? [String: Any]
         #expect(jobsNow?["status"] as? String == "OUT_OF_SERVICE")
         #expect(jobsNow?["overriddenStatus"] as? String == "OUT_OF_SERVICE")
-        #expect(try discovery.curl("PUT", "/eureka/apps/JOBS/\(quoted)/status?value=SIDEWAYS").status == 400)
-        #expect(try discovery.curl("PUT", "/eureka/apps/JOBS/nope/status?value=UP").status == 404)
-        #expect(try discovery.curl("DELETE", "/eureka/apps/JOBS/\(quoted)/status").status == 200)
-        jobsNow = (try discovery.curl("GET", "/eureka/apps/JOBS/\(quoted)").json() as? [String: Any])?["instance"] as? [String: Any]
+        #expect(try await discovery.curl("PUT", "/eureka/apps/JOBS/\(quoted)/status?value=SIDEWAYS").status == 400)
+        #expect(try await discovery.curl("PUT", "/eureka/apps/JOBS/nope/status?value=UP").status == 404)
+        #expect(try await discovery.curl("DELETE", "/eureka/apps/JOBS/\(quoted)/status").status == 200)
+        jobsNow = (try await discovery.curl("GET", "/eureka/apps/JOBS/\(quoted)").json() as? [String: Any])?["instance"] as? [String: Any]
         #expect(jobsNow?["status"] as? String == "UP")
         #expect(jobsNow?["overriddenStatus"] as? String == "UNKNOWN")
 
         // Cancel: 200, then 404; gone from the registry.
-        #expect(try discovery.curl("DELETE", "/eureka/apps/JOBS/\(quoted)").status == 200)
-        #expect(try discovery.curl("DELETE", "/eureka/apps/JOBS/\(quoted)").status == 404)
-        #expect(try discovery.curl("GET", "/eureka/apps/JOBS/\(quoted)").status == 404)
-        let left = instancesByID(try discovery.curl("GET", "/eureka/apps").json())
+        #expect(try await discovery.curl("DELETE", "/eureka/apps/JOBS/\(quoted)").status == 200)
+        #expect(try await discovery.curl("DELETE", "/eureka/apps/JOBS/\(quoted)").status == 404)
+        #expect(try await discovery.curl("GET", "/eureka/apps/JOBS/\(quoted)").status == 404)
+        let left = instancesByID(try await discovery.curl("GET", "/eureka/apps").json())
         #expect(Array(left.keys) == [xmlID])
 
         #expect(discovery.running.stdout.contains("ZWEL1700I discovery: registered instance JOBS/\(jsonID) with status UP"),
@@ -135,7 +136,7 @@ struct DiscoveryProgramTests {
 
     @Test("Eureka's 400 texts for registrations it refuses")
     func registrationErrors() async throws {
-        let discovery = try await Discovery(try await Keystore.make())
+        let discovery = try await Discovery(try await Keystore.make("EC-P256"))
         defer { discovery.stop() }
         let cases: [(String, String, String)] = [
             ("JOBS", #"{"instance":{"app":"JOBS","ipAddr":"127.0.0.1"}}"#, "Missing instanceId"),
@@ -146,50 +147,50 @@ struct DiscoveryProgramTests {
             ("JOBS", "<instance><instanceId>x</instanceId><app>JOBS</app><ipAddr>1.2.3.4</ipAddr></instance>", "Missing hostname"),
         ]
         for (app, body, text) in cases {
-            let answer = try discovery.curl("POST", "/eureka/apps/\(app)", body: body,
-                                            contentType: body.hasPrefix("<") ? "application/xml" : "application/json")
+            let answer = try await discovery.curl("POST", "/eureka/apps/\(app)", body: body,
+                                                  contentType: body.hasPrefix("<") ? "application/xml" : "application/json")
             #expect(answer.status == 400, "\(text): \(answer)")
             #expect(answer.body == text, "\(answer)")
         }
-        let malformed = try discovery.curl("POST", "/eureka/apps/JOBS", body: #"{"instance":{"#)
+        let malformed = try await discovery.curl("POST", "/eureka/apps/JOBS", body: #"{"instance":{"#)
         #expect(malformed.status == 400)
         #expect(malformed.body.hasPrefix("Malformed instance"), "\(malformed)")
-        #expect(instancesByID(try discovery.curl("GET", "/eureka/apps").json()).isEmpty)
+        #expect(instancesByID(try await discovery.curl("GET", "/eureka/apps").json()).isEmpty)
     }
 
     @Test("Delta and hash code: ADDED, MODIFIED and DELETED with versions__delta and UP_n_ counts")
     func deltaAndHashCode() async throws {
-        let discovery = try await Discovery(try await Keystore.make())
+        let discovery = try await Discovery(try await Keystore.make("EC-P256"))
         defer { discovery.stop() }
-        func applications(_ path: String) throws -> [String: Any] {
-            let answer = try discovery.curl("GET", path)
+        func applications(_ path: String) async throws -> [String: Any] {
+            let answer = try await discovery.curl("GET", path)
             return try #require((try answer.json() as? [String: Any])?["applications"] as? [String: Any], "\(answer)")
         }
-        let empty = try applications("/eureka/apps")
+        let empty = try await applications("/eureka/apps")
         #expect(empty["apps__hashcode"] as? String == "")
         #expect((empty["application"] as? [Any])?.isEmpty == true)
         let version0 = Int(empty["versions__delta"] as? String ?? "") ?? -1
 
         for number in 1...3 {
-            let answer = try discovery.curl("POST", "/eureka/apps/SVC\(number)",
-                                            body: instanceJSON(app: "SVC\(number)", id: "h:svc\(number):\(number)"))
+            let answer = try await discovery.curl("POST", "/eureka/apps/SVC\(number)",
+                                                  body: instanceJSON(app: "SVC\(number)", id: "h:svc\(number):\(number)"))
             #expect(answer.status == 204, "\(answer)")
         }
-        #expect(try discovery.curl("POST", "/eureka/apps/SVC1", body: instanceJSON(app: "SVC1", id: "h:svc1:9", status: "DOWN")).status == 204)
-        let full = try applications("/eureka/apps")
+        #expect(try await discovery.curl("POST", "/eureka/apps/SVC1", body: instanceJSON(app: "SVC1", id: "h:svc1:9", status: "DOWN")).status == 204)
+        let full = try await applications("/eureka/apps")
         #expect(full["apps__hashcode"] as? String == "DOWN_1_UP_3_")
         let version1 = Int(full["versions__delta"] as? String ?? "") ?? -1
         #expect(version1 > version0)
 
-        var delta = try applications("/eureka/apps/delta")
+        var delta = try await applications("/eureka/apps/delta")
         #expect(delta["apps__hashcode"] as? String == "DOWN_1_UP_3_")
         var changed = instancesByID(["applications": delta])
         #expect(changed.count == 4)
         #expect(changed.values.allSatisfy { $0["actionType"] as? String == "ADDED" })
 
-        #expect(try discovery.curl("DELETE", "/eureka/apps/SVC2/h%3Asvc2%3A2").status == 200)
-        #expect(try discovery.curl("PUT", "/eureka/apps/SVC3/h%3Asvc3%3A3/status?value=OUT_OF_SERVICE").status == 200)
-        delta = try applications("/eureka/apps/delta")
+        #expect(try await discovery.curl("DELETE", "/eureka/apps/SVC2/h%3Asvc2%3A2").status == 200)
+        #expect(try await discovery.curl("PUT", "/eureka/apps/SVC3/h%3Asvc3%3A3/status?value=OUT_OF_SERVICE").status == 200)
+        delta = try await applications("/eureka/apps/delta")
         #expect(delta["apps__hashcode"] as? String == "DOWN_1_OUT_OF_SERVICE_1_UP_1_", "\(delta)")
         #expect(Int(delta["versions__delta"] as? String ?? "") ?? -1 > version1)
         changed = instancesByID(["applications": delta])
@@ -198,30 +199,30 @@ struct DiscoveryProgramTests {
         #expect(changed["h:svc3:3"]?["status"] as? String == "OUT_OF_SERVICE")
         #expect(changed["h:svc1:1"]?["actionType"] as? String == "ADDED")
 
-        let deltaXML = try discovery.curl("GET", "/eureka/apps/delta", accept: "application/xml")
+        let deltaXML = try await discovery.curl("GET", "/eureka/apps/delta", accept: "application/xml")
         #expect(deltaXML.body.contains("<actionType>DELETED</actionType>"), "\(deltaXML.body)")
         #expect(deltaXML.body.contains("<apps__hashcode>DOWN_1_OUT_OF_SERVICE_1_UP_1_</apps__hashcode>"))
     }
 
     @Test("An instance that stops renewing is evicted after its lease; renewing and static ones stay")
     func eviction() async throws {
-        let folder = try TemporaryPaths.folder("static")
+        let folder = try TemporaryPaths.makeDirectory("DiscoveryTests-static")
         try """
             services:
               - serviceId: keeper
                 instanceBaseUrls: [https://keeper.example.com:1443/]
             """.write(toFile: folder + "/keeper.yml", atomically: true, encoding: .utf8)
-        let discovery = try await Discovery(try await Keystore.make(), [
+        let discovery = try await Discovery(try await Keystore.make("EC-P256"), [
             "ZWE_DISCOVERY_LEASE_DURATION_SECONDS": "8", "ZWE_DISCOVERY_EVICTION_INTERVAL_SECONDS": "1",
             "STATIC_DEF_CONFIG_DIR": folder,
         ])
         defer { discovery.stop() }
         #expect(discovery.running.stdout.contains("leases last 8 s unless an instance says otherwise; expired ones are evicted every 1 s"))
 
-        #expect(try discovery.curl("POST", "/eureka/apps/QUIET", body: instanceJSON(app: "QUIET", id: "h:quiet:1")).status == 204)
-        #expect(try discovery.curl("POST", "/eureka/apps/RENEWER", body: instanceJSON(app: "RENEWER", id: "h:renewer:1")).status == 204)
+        #expect(try await discovery.curl("POST", "/eureka/apps/QUIET", body: instanceJSON(app: "QUIET", id: "h:quiet:1")).status == 204)
+        #expect(try await discovery.curl("POST", "/eureka/apps/RENEWER", body: instanceJSON(app: "RENEWER", id: "h:renewer:1")).status == 204)
         // Its own lease wins over the registry's default.
-        #expect(try discovery.curl("POST", "/eureka/apps/LONG", body: instanceJSON(app: "LONG", id: "h:long:1", duration: 600)).status == 204)
+        #expect(try await discovery.curl("POST", "/eureka/apps/LONG", body: instanceJSON(app: "LONG", id: "h:long:1", duration: 600)).status == 204)
 
         let started = ContinuousClock.now
         var gone = false
@@ -233,19 +234,19 @@ struct DiscoveryProgramTests {
         var renewerEvicted = false
         while ContinuousClock.now - started < .seconds(30) {
             let sent = ContinuousClock.now
-            let renewal = try discovery.curl("PUT", "/eureka/apps/RENEWER/h%3Arenewer%3A1").status
+            let renewal = try await discovery.curl("PUT", "/eureka/apps/RENEWER/h%3Arenewer%3A1").status
             if renewal == 404 {
                 let gap = ContinuousClock.now - lastRenewalSent
                 #expect(gap >= .seconds(8), "RENEWER evicted \(gap) after its last renewal was sent (lease 8 s)")
                 renewerEvicted = true
                 lastRenewalSent = ContinuousClock.now
-                #expect(try discovery.curl("POST", "/eureka/apps/RENEWER",
-                                           body: instanceJSON(app: "RENEWER", id: "h:renewer:1")).status == 204)
+                #expect(try await discovery.curl("POST", "/eureka/apps/RENEWER",
+                                                 body: instanceJSON(app: "RENEWER", id: "h:renewer:1")).status == 204)
             } else {
                 #expect(renewal == 200)
                 lastRenewalSent = sent
             }
-            let ids = instancesByID(try discovery.curl("GET", "/eureka/apps/delta").json())
+            let ids = instancesByID(try await discovery.curl("GET", "/eureka/apps/delta").json())
             if ids["h:quiet:1"]?["actionType"] as? String == "DELETED" {
                 gone = true
                 break
@@ -255,27 +256,27 @@ struct DiscoveryProgramTests {
         #expect(gone, "not evicted within 30 s\n\(discovery.running.output)")
         print("evicted \(ContinuousClock.now - started) after registration (lease 8 s, eviction every 1 s)")
         #expect(ContinuousClock.now - started >= .seconds(8))
-        #expect(try discovery.curl("GET", "/eureka/apps/QUIET/h%3Aquiet%3A1").status == 404)
+        #expect(try await discovery.curl("GET", "/eureka/apps/QUIET/h%3Aquiet%3A1").status == 404)
         if renewerEvicted { print("RENEWER's renewals were more than a lease apart on this loaded machine; it was registered again") }
-        #expect(try discovery.curl("GET", "/eureka/apps/RENEWER/h%3Arenewer%3A1").status == 200)
-        #expect(try discovery.curl("GET", "/eureka/apps/LONG/h%3Along%3A1").status == 200)
-        #expect(try discovery.curl("GET", "/eureka/apps/KEEPER/STATIC-keeper.example.com%3Akeeper%3A1443").status == 200)
-        #expect(await discovery.running.waitFor("ZWEL1702W discovery: evicted instance QUIET/h:quiet:1: no renewal within its lease of 8 s"),
+        #expect(try await discovery.curl("GET", "/eureka/apps/RENEWER/h%3Arenewer%3A1").status == 200)
+        #expect(try await discovery.curl("GET", "/eureka/apps/LONG/h%3Along%3A1").status == 200)
+        #expect(try await discovery.curl("GET", "/eureka/apps/KEEPER/STATIC-keeper.example.com%3Akeeper%3A1443").status == 200)
+        #expect(await discovery.running.waitFor("ZWEL1702W discovery: evicted instance QUIET/h:quiet:1: no renewal within its lease of 8 s") != nil,
                 "\(discovery.running.output)")
     }
 
     @Test("STRICT and NONSTRICT: /eureka needs a client certificate of the truststore's CA, answered 403 with a body otherwise",
           arguments: [("true", "true"), ("false", "true")])
     func clientCertificates(verify: String, nonStrict: String) async throws {
-        let keystore = try await Keystore.make()
-        let foreign = try ForeignCertificate.make()
+        let keystore = try await Keystore.make("EC-P256")
+        let foreign = try await ForeignCertificate.make()
         let discovery = try await Discovery(keystore, ["VERIFY_CERTIFICATES": verify, "NONSTRICT_VERIFY_CERTIFICATES": nonStrict])
         defer { discovery.stop() }
 
-        let trusted = try discovery.curl("GET", "/eureka/apps")
+        let trusted = try await discovery.curl("GET", "/eureka/apps")
         #expect(trusted.status == 200, "\(trusted)")
 
-        let without = try discovery.curl("GET", "/eureka/apps", certificate: .none)
+        let without = try await discovery.curl("GET", "/eureka/apps", certificate: .none)
         #expect(without.status == 403, "\(without)")
         let missing = try #require(((try without.json() as? [String: Any])?["messages"] as? [[String: Any]])?.first, "\(without)")
         #expect(missing["messageType"] as? String == "ERROR")
@@ -283,26 +284,26 @@ struct DiscoveryProgramTests {
         #expect((missing["messageContent"] as? String)?.hasPrefix("Client certificate is missing") == true, "\(missing)")
 
         // Another CA's certificate completes the TLS handshake (no alert) and gets a 403 with a body.
-        let other = try discovery.curl("POST", "/eureka/apps/JOBS", body: instanceJSON(app: "JOBS", id: "x:jobs:1"),
-                                       certificate: .files(certificate: foreign.certificate, key: foreign.key))
+        let other = try await discovery.curl("POST", "/eureka/apps/JOBS", body: instanceJSON(app: "JOBS", id: "x:jobs:1"),
+                                             certificate: .files(certificate: foreign.certificate, key: foreign.key))
         #expect(other.status == 403, "\(other)")
         let untrusted = try #require(((try other.json() as? [String: Any])?["messages"] as? [[String: Any]])?.first, "\(other)")
         #expect(untrusted["messageNumber"] as? String == "ZWEL1711E")
         let content = untrusted["messageContent"] as? String ?? ""
         #expect(content.hasPrefix("Client certificate is not trusted") && content.contains("CN=intruder"), "\(content)")
-        #expect(try discovery.curl("GET", "/eureka/apps/JOBS").status == 404, "the refused registration must not count")
+        #expect(try await discovery.curl("GET", "/eureka/apps/JOBS").status == 404, "the refused registration must not count")
 
         // The same with TLS 1.2, where the certificate request is part of the first handshake.
         let tls12 = ["--tlsv1.2", "--tls-max", "1.2"]
-        #expect(try discovery.curl("GET", "/eureka/apps", extra: tls12).status == 200)
-        let other12 = try discovery.curl("GET", "/eureka/apps", certificate: .files(certificate: foreign.certificate, key: foreign.key),
-                                         extra: tls12)
+        #expect(try await discovery.curl("GET", "/eureka/apps", extra: tls12).status == 200)
+        let other12 = try await discovery.curl("GET", "/eureka/apps", certificate: .files(certificate: foreign.certificate, key: foreign.key),
+                                               extra: tls12)
         #expect(other12.status == 403 && other12.body.contains("ZWEL1711E"), "\(other12)")
-        #expect(try discovery.curl("GET", "/eureka/apps", certificate: .none, extra: tls12).status == 403)
+        #expect(try await discovery.curl("GET", "/eureka/apps", certificate: .none, extra: tls12).status == 403)
 
         // Health needs no certificate, whichever is presented.
         for certificate in [Discovery.ClientCertificate.none, .files(certificate: foreign.certificate, key: foreign.key)] {
-            let health = try discovery.curl("GET", "/application/health", certificate: certificate)
+            let health = try await discovery.curl("GET", "/application/health", certificate: certificate)
             #expect(health.status == 200 && health.body == #"{"status":"UP"}"#, "\(health)")
         }
         #expect(discovery.running.stdout.contains("WARN ZWEL1711E"), "\(discovery.running.output)")
@@ -310,22 +311,22 @@ struct DiscoveryProgramTests {
 
     @Test("DISABLED: /eureka answers without a client certificate and with any")
     func disabledMode() async throws {
-        let foreign = try ForeignCertificate.make()
-        let discovery = try await Discovery(try await Keystore.make(),
+        let foreign = try await ForeignCertificate.make()
+        let discovery = try await Discovery(try await Keystore.make("EC-P256"),
                                             ["VERIFY_CERTIFICATES": "false", "NONSTRICT_VERIFY_CERTIFICATES": "false"])
         defer { discovery.stop() }
-        #expect(try discovery.curl("GET", "/eureka/apps", certificate: .none).status == 200)
-        let registered = try discovery.curl("POST", "/eureka/apps/JOBS", body: instanceJSON(app: "JOBS", id: "x:jobs:1"),
-                                            certificate: .files(certificate: foreign.certificate, key: foreign.key))
+        #expect(try await discovery.curl("GET", "/eureka/apps", certificate: .none).status == 200)
+        let registered = try await discovery.curl("POST", "/eureka/apps/JOBS", body: instanceJSON(app: "JOBS", id: "x:jobs:1"),
+                                                  certificate: .files(certificate: foreign.certificate, key: foreign.key))
         #expect(registered.status == 204, "\(registered)")
-        #expect(try discovery.curl("GET", "/eureka/apps/JOBS", certificate: .none).status == 200)
+        #expect(try await discovery.curl("GET", "/eureka/apps/JOBS", certificate: .none).status == 200)
     }
 
     @Test("Static definitions become STATIC- instances; bad files are reported and skipped")
     func staticDefinitions() async throws {
-        let folder = try TemporaryPaths.folder("static")
+        let folder = try TemporaryPaths.makeDirectory("DiscoveryTests-static")
         // The file the discovery configure step writes for z/OSMF.
-        let configure = try runTool("sh", [Programs.packageRoot + "/runtime-stub/components/discovery/bin/configure.sh"], environment: [
+        let configure = try await runTool("sh", [Programs.packageRoot + "/runtime-stub/components/discovery/bin/configure.sh"], environment: [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "STATIC_DEF_CONFIG_DIR": folder, "ZOSMF_HOST": "zosmf.example.com", "ZOSMF_PORT": "10443",
         ])
@@ -361,9 +362,9 @@ struct DiscoveryProgramTests {
         try "other: 1".write(toFile: folder + "/noservices.yml", atomically: true, encoding: .utf8)
         try "ignored".write(toFile: folder + "/notes.txt", atomically: true, encoding: .utf8)
 
-        let discovery = try await Discovery(try await Keystore.make(), ["STATIC_DEF_CONFIG_DIR": folder])
+        let discovery = try await Discovery(try await Keystore.make("EC-P256"), ["STATIC_DEF_CONFIG_DIR": folder])
         defer { discovery.stop() }
-        let instances = instancesByID(try discovery.curl("GET", "/eureka/apps").json())
+        let instances = instancesByID(try await discovery.curl("GET", "/eureka/apps").json())
         #expect(instances.keys.sorted() == [
             "STATIC-legacy.example.com:legacy:8080", "STATIC-legacy2.example.com:legacy:443",
             "STATIC-zosmf.example.com:ibmzosmf:10443",
@@ -409,11 +410,11 @@ struct DiscoveryProgramTests {
 
     @Test("A missing static definitions folder is reported, not fatal; SIGTERM ends the registry with status 0")
     func missingFolderAndStop() async throws {
-        let discovery = try await Discovery(try await Keystore.make(), ["STATIC_DEF_CONFIG_DIR": "/nonexistent/static-defs"])
+        let discovery = try await Discovery(try await Keystore.make("EC-P256"), ["STATIC_DEF_CONFIG_DIR": "/nonexistent/static-defs"])
         defer { discovery.stop() }
         #expect(discovery.running.stdout.contains("ZWEL1721E discovery: cannot read the static definitions folder /nonexistent/static-defs"),
                 "\(discovery.running.output)")
-        #expect(try discovery.curl("POST", "/eureka/apps/JOBS", body: instanceJSON(app: "JOBS", id: "x:jobs:1")).status == 204)
+        #expect(try await discovery.curl("POST", "/eureka/apps/JOBS", body: instanceJSON(app: "JOBS", id: "x:jobs:1")).status == 204)
         let stopping = ContinuousClock.now
         discovery.running.signal(SIGTERM)
         #expect(await discovery.running.waitForExit(timeout: .seconds(5)) == 0, "\(discovery.running.output)")
@@ -422,7 +423,7 @@ struct DiscoveryProgramTests {
 
     @Test("A lease setting that is not a number of seconds stops the start with ZWEL1501E")
     func badLeaseSetting() async throws {
-        let keystore = try await Keystore.make()
+        let keystore = try await Keystore.make("EC-P256")
         var environment = keystore.environment
         environment["DISCOVERY_PORT"] = "\(freePort())"
         environment["SWIFT_BACKTRACE"] = "enable=no"
@@ -483,8 +484,8 @@ struct DiscoveryProgramTests {
             assert status == 404, status
             print("python client OK")
             """#
-        let result = try runTool("python3", ["-c", script, "\(discovery.port)", keystore.caCertificate,
-                                             keystore.certificate, keystore.privateKey])
+        let result = try await runTool("python3", ["-c", script, "\(discovery.port)", keystore.caCertificate,
+                                                   keystore.certificate, keystore.privateKey])
         #expect(result.status == 0, "\(result)\n\(discovery.running.output)")
         #expect(result.stdout.contains("python client OK"), "\(result)")
     }
@@ -495,10 +496,10 @@ struct ForeignCertificate {
     let certificate: String
     let key: String
 
-    static func make() throws -> ForeignCertificate {
-        let folder = try TemporaryPaths.folder("foreign")
+    static func make() async throws -> ForeignCertificate {
+        let folder = try TemporaryPaths.makeDirectory("DiscoveryTests-foreign")
         let made = ForeignCertificate(certificate: folder + "/intruder.cer", key: folder + "/intruder.key")
-        let result = try runTool("openssl", [
+        let result = try await runTool("openssl", [
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
             "-subj", "/CN=intruder", "-addext", "extendedKeyUsage=clientAuth,serverAuth",
             "-keyout", made.key, "-out", made.certificate,
