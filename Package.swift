@@ -165,6 +165,14 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "ZweGateway", "ZweComponentRuntime", "ZweTestSupport", "ZwePKCS12",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "ZweConfigurationTests", dependencies: ["ZweConfiguration", "ZweMessages"]),
         .testTarget(
             name: "ZweCertificatesTests",

@@ -24,16 +24,25 @@ IPADDRESS=127.0.0.1
 SETUP
 fi
 "$zwe" stop -c "$demo/instance" >/dev/null 2>&1 || true
+# A user to log in to the gateway with, until z/OSMF is part of the demo; the password is made
+# here and only written to the owner-only users file.
+users="$demo/users"
+if [ ! -f "$users" ]; then
+  (umask 077 && printf 'zowe:%s\n' "$(openssl rand -hex 12)" > "$users")
+fi
 "$root/runtime-stub/bin/zowe-setup-certificates.sh" -p "$setup" -l "$demo/logs"
 "$root/runtime-stub/bin/zowe-configure-instance.sh" -c "$demo/instance" --keystore "$demo/keystore" \
   --set CATALOG_PORT=$base --set DISCOVERY_PORT=$((base + 1)) --set GATEWAY_PORT=$((base + 2)) \
-  --set JOBS_API_PORT=$((base + 3)) --set JES_EXPLORER_UI_PORT=$((base + 4))
+  --set JOBS_API_PORT=$((base + 3)) --set JES_EXPLORER_UI_PORT=$((base + 4)) \
+  --set APIML_SECURITY_AUTH_PROVIDER=file --set ZWE_USERS_FILE="$users"
 "$demo/instance/bin/zowe-start.sh"
 echo
 "$demo/instance/bin/zowe-status.sh"
 echo
 echo "Keystore directory: $demo/keystore"
 echo "Instance directory: $demo/instance (logs in $demo/instance/logs)"
-echo "Gateway:            https://localhost:$((base + 2))/application/health (CA: $demo/keystore/local_ca/localca.cer)"
-echo "Not finished yet: gateway, jobs-api and explorer-jes serve only their health endpoint; z/OSMF is not part of the demo."
+echo "Gateway:            https://localhost:$((base + 2))/ (CA: $demo/keystore/local_ca/localca.cer)"
+echo "API catalog:        https://localhost:$((base + 2))/apicatalog/ui/v1/"
+echo "Login:              user 'zowe', password in $users (POST https://localhost:$((base + 2))/gateway/api/v1/auth/login)"
+echo "Not finished yet: jobs-api and explorer-jes serve only their health endpoint; z/OSMF is not part of the demo."
 echo "Stop it with:       scripts/demo-stop.sh"

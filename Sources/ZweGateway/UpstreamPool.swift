@@ -98,6 +98,11 @@ final class UpstreamHandler: ChannelInboundHandler, @unchecked Sendable {
         context.fireChannelInactive()
     }
 
+    /// The connection was never made: the readiness promise fails with why.
+    func connectFailed(_ error: any Error) {
+        fail(error)
+    }
+
     private func fail(_ error: any Error) {
         if !isReady {
             isReady = true
@@ -169,7 +174,9 @@ final class UpstreamPool: @unchecked Sendable {
         let key = instance.poolKey
         let timeout = connectTimeout
         let loop = eventLoop
-        return bootstrap.connect(host: instance.host, port: instance.port).flatMap { channel in
+        let connecting = bootstrap.connect(host: instance.host, port: instance.port)
+        connecting.whenFailure { error in handler.connectFailed(error) }
+        return connecting.flatMap { channel in
             if tls == nil { handler.markReady() }
             // The handshake gets the connect timeout too: a server that accepts but never
             // answers TLS must not hold a request for the whole gateway timeout.
