@@ -79,7 +79,7 @@ public enum GatewayComponent {
                                           lifetime: gatewaySettings.tokenLifetime, client: client)
         let endpoints = LocalEndpoints(routing: routing, authenticator: authenticator, version: version(environment))
         let context = GatewayContext(routing: routing, pools: pools, settings: gatewaySettings, endpoints: endpoints,
-                                     logger: logger, port: settings.port)
+                                     logger: logger, portText: String(settings.port), logsRequests: logger.logLevel <= .debug)
         let watcher = RegistryWatcher(routing: routing, client: client,
                                       discoveryServices: gatewaySettings.discovery.discoveryServices,
                                       refresh: gatewaySettings.registryRefresh, logger: logger)

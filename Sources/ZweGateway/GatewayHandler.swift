@@ -12,8 +12,10 @@ struct GatewayContext: Sendable {
     let settings: GatewaySettings
     let endpoints: LocalEndpoints
     let logger: Logger
-    /// The gateway's own address as clients reach it, for X-Forwarded-Port.
-    let port: Int
+    /// The gateway's own port, for X-Forwarded-Port.
+    let portText: String
+    /// Whether each request is logged (DEBUG): decided once, not per request.
+    let logsRequests: Bool
 }
 
 /// One northbound connection: reads a request (HTTPServerPipelineHandler hands over one at a
@@ -37,12 +39,21 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     private var responseStatus: HTTPResponseStatus?
     private var exchange: Exchange?
 
-    /// A proxied request in progress.
-    private struct Exchange {
+    /// A proxied request in progress; callbacks of a connection attempt check that theirs is
+    /// still the current one.
+    private final class Exchange {
         let serviceID: String
         let path: String
         let gatewayPrefix: String
         let candidates: [UpstreamInstance]
+
+        init(serviceID: String, path: String, gatewayPrefix: String, candidates: [UpstreamInstance]) {
+            self.serviceID = serviceID
+            self.path = path
+            self.gatewayPrefix = gatewayPrefix
+            self.candidates = candidates
+        }
+
         var index = 0
         var failures: [SouthboundError] = []
         var connection: UpstreamConnection?
@@ -134,12 +145,15 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
                 respond(.error(.serviceUnavailable, Diagnostic(MessageCatalog.gatewayNoInstanceUp, ["serviceId": serviceID])))
                 return
             }
-            let candidates = gateway.routing.order(service.upInstances, service: serviceID)
-            var exchange = Exchange(serviceID: serviceID, path: servicePath, gatewayPrefix: prefix, candidates: candidates)
+            let candidates = gateway.routing.order(service)
+            let exchange = Exchange(serviceID: serviceID, path: servicePath, gatewayPrefix: prefix, candidates: candidates)
             let timeout = TimeAmount.nanoseconds(Int64(gateway.settings.timeout.components.seconds) * 1_000_000_000
                 + gateway.settings.timeout.components.attoseconds / 1_000_000_000)
             let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-            exchange.timer = context.eventLoop.scheduleTask(in: timeout) { handler.value.timedOut() }
+            let timed = NIOLoopBound(exchange, eventLoop: context.eventLoop)
+            exchange.timer = context.eventLoop.scheduleTask(in: timeout) {
+                if handler.value.exchange === timed.value { handler.value.timedOut() }
+            }
             self.exchange = exchange
             attempt(fresh: false)
         }
@@ -152,23 +166,28 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         let instance = exchange.instance
         let future = fresh ? pool.connect(instance).map { (connection: $0, reused: false) } : pool.acquire(instance)
         let handler = NIOLoopBound(self, eventLoop: pool.eventLoop)
+        let attempted = NIOLoopBound(exchange, eventLoop: pool.eventLoop)
         future.whenComplete { result in
+            let handler = handler.value
+            guard handler.exchange === attempted.value else {
+                // The exchange ended (timeout, client gone) while connecting: keep the connection.
+                if case .success(let got) = result { handler.pool.release(got.connection) }
+                return
+            }
             switch result {
-            case .success(let got): handler.value.send(on: got.connection, reused: got.reused)
-            case .failure(let error): handler.value.connectFailed(error)
+            case .success(let got): handler.send(on: got.connection, reused: got.reused)
+            case .failure(let error): handler.connectFailed(error)
             }
         }
     }
 
     private func send(on connection: UpstreamConnection, reused: Bool) {
-        guard var exchange, let requestHead = head, context != nil else {
-            // The client left (or the exchange ended) while connecting: keep the connection.
+        guard let exchange, let requestHead = head, context != nil else {
             pool.release(connection)
             return
         }
         exchange.connection = connection
         exchange.reused = reused
-        self.exchange = exchange
         connection.handler.begin(self)
 
         var upstreamHead = HTTPRequestHead(version: .http1_1, method: requestHead.method, uri: exchange.path)
@@ -186,42 +205,47 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     private func forwardedHeaders(_ requestHead: HTTPRequestHead, instance: UpstreamInstance, prefix: String) -> HTTPHeaders {
         var headers = HTTPHeaders()
         headers.reserveCapacity(requestHead.headers.count + 6)
-        let named = Set(requestHead.headers[canonicalForm: "connection"].map { $0.lowercased() })
+        let named = Self.connectionOptions(requestHead.headers)
         var originalHost: String?
+        var earlierForwardedFor: String?
         for (name, value) in requestHead.headers {
-            let lower = name.lowercased()
-            if lower == "host" {
+            if HeaderName.equals(name, "host") {
                 originalHost = value
                 continue
             }
-            if Self.hopByHop.contains(lower) || named.contains(lower) || lower == "content-length" { continue }
+            if HeaderName.equals(name, "x-forwarded-for") {
+                earlierForwardedFor = value
+                continue
+            }
+            if HeaderName.isHopByHop(name) || HeaderName.equals(name, "content-length") || HeaderName.isForwarded(name) { continue }
+            if !named.isEmpty, named.contains(name.lowercased()) { continue }
             headers.add(name: name, value: value)
         }
         headers.add(name: "Host", value: instance.authority)
         let length = body?.readableBytes ?? 0
         if length > 0 || requestHead.headers.contains(name: "content-length") || requestHead.headers.contains(name: "transfer-encoding") {
-            headers.add(name: "Content-Length", value: "\(length)")
+            headers.add(name: "Content-Length", value: String(length))
         }
-        let client = context?.channel.remoteAddress?.ipAddress ?? "unknown"
-        if let earlier = requestHead.headers.first(name: "x-forwarded-for") {
-            headers.replaceOrAdd(name: "X-Forwarded-For", value: earlier + ", " + client)
-        } else {
-            headers.add(name: "X-Forwarded-For", value: client)
-        }
-        headers.replaceOrAdd(name: "X-Forwarded-Proto", value: "https")
-        if let originalHost { headers.replaceOrAdd(name: "X-Forwarded-Host", value: originalHost) }
-        headers.replaceOrAdd(name: "X-Forwarded-Port", value: "\(gateway.port)")
-        headers.replaceOrAdd(name: "X-Forwarded-Prefix", value: prefix)
+        let client = clientAddress
+        headers.add(name: "X-Forwarded-For", value: earlierForwardedFor.map { $0 + ", " + client } ?? client)
+        headers.add(name: "X-Forwarded-Proto", value: "https")
+        if let originalHost { headers.add(name: "X-Forwarded-Host", value: originalHost) }
+        headers.add(name: "X-Forwarded-Port", value: gateway.portText)
+        headers.add(name: "X-Forwarded-Prefix", value: prefix)
         return headers
     }
 
-    static let hopByHop: Set<String> = [
-        "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
-        "te", "trailer", "transfer-encoding", "upgrade", "expect",
-    ]
+    /// The client's address, read once per connection.
+    private lazy var clientAddress: String = context?.channel.remoteAddress?.ipAddress ?? "unknown"
+
+    /// Header names a `Connection` header lists: hop-by-hop for this connection only.
+    private static func connectionOptions(_ headers: HTTPHeaders) -> Set<String> {
+        guard headers.contains(name: "connection") else { return [] }
+        return Set(headers[canonicalForm: "connection"].map { $0.lowercased() })
+    }
 
     private func connectFailed(_ error: any Error) {
-        guard var exchange else { return }
+        guard let exchange else { return }
         let failure = SouthboundClient.classify(error, url: exchange.url, host: exchange.instance.host,
                                                 timeout: gateway.settings.timeout)
         if failure.isTLSFailure {
@@ -231,7 +255,6 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         gateway.logger.debug("\(exchange.serviceID): \(exchange.url): \(failure.reason); trying the next instance")
         exchange.failures.append(failure)
         exchange.index += 1
-        self.exchange = exchange
         if exchange.index < exchange.candidates.count {
             attempt(fresh: false)
             return
@@ -249,17 +272,16 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     }
 
     func upstreamHead(_ upstream: HTTPResponseHead) {
-        guard var exchange, let context, let requestHead = head else { return }
+        guard let exchange, let context, let requestHead = head else { return }
         exchange.headSent = true
-        self.exchange = exchange
         responseStatus = upstream.status
         var response = HTTPResponseHead(version: requestHead.version, status: upstream.status)
         var headers = HTTPHeaders()
         headers.reserveCapacity(upstream.headers.count)
-        let named = Set(upstream.headers[canonicalForm: "connection"].map { $0.lowercased() })
+        let named = Self.connectionOptions(upstream.headers)
         for (name, value) in upstream.headers {
-            let lower = name.lowercased()
-            if Self.hopByHop.contains(lower) || named.contains(lower) { continue }
+            if HeaderName.isHopByHop(name) { continue }
+            if !named.isEmpty, named.contains(name.lowercased()) { continue }
             headers.add(name: name, value: value)
         }
         if !keepAlive { headers.add(name: "Connection", value: "close") }
@@ -269,11 +291,15 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
 
     func upstreamBody(_ buffer: ByteBuffer) {
         guard let context, let connection = exchange?.connection else { return }
-        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         // A slow client: stop reading from the service until the client has caught up.
         if !context.channel.isWritable {
             connection.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         }
+    }
+
+    func upstreamReadComplete() {
+        if exchange?.headSent == true { context?.flush() }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -295,9 +321,8 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     }
 
     func upstreamFailed(_ error: any Error, receivedBytes: Bool) {
-        guard var exchange else { return }
+        guard let exchange else { return }
         exchange.connection = nil
-        self.exchange = exchange
         if exchange.headSent {
             // Part of the response is out: the client can only learn of it by the connection closing.
             exchange.timer?.cancel()
@@ -309,7 +334,6 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         // request never reached it; send it once more on a new connection.
         if exchange.reused, !receivedBytes, !exchange.retriedStale, error is UpstreamClosed {
             exchange.retriedStale = true
-            self.exchange = exchange
             attempt(fresh: true)
             return
         }
@@ -367,7 +391,7 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     private func endResponse() {
         guard let context else { return }
         let close = !keepAlive
-        if gateway.logger.logLevel <= .debug, let requestHead = head {
+        if gateway.logsRequests, let requestHead = head {
             let elapsed = (NIODeadline.now() - started).nanoseconds / 100_000
             let client = context.channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "unknown"
             let code = responseStatus.map { "\($0.code)" } ?? "-"

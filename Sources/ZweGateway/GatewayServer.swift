@@ -56,7 +56,9 @@ final class GatewayServer: Service, Sendable {
                     channel.eventLoop.makeCompletedFuture {
                         let operations = channel.pipeline.syncOperations
                         try operations.addHandler(NIOSSLServerHandler(context: tls))
-                        try operations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                        // Response headers come from services through NIO's parser, or are our own.
+                        try operations.configureHTTPServerPipeline(
+                            withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false)
                         try operations.addHandler(GatewayHandler(gateway: gateway, pool: gateway.pools.pool(for: channel.eventLoop)))
                     }
                 }

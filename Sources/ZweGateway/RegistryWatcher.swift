@@ -66,7 +66,7 @@ final class RegistryWatcher: Service, Sendable {
         for base in discoveryServices {
             do {
                 let applications = try await read(base + "apps")
-                let table = RouteTable(applications.instances)
+                let table = RouteTable(applications.instances, previous: routing.table)
                 routing.publish(table)
                 let read = Diagnostic(MessageCatalog.gatewayRegistryRead, [
                     "services": "\(table.services.count)", "instances": "\(table.instances.count)", "url": base,

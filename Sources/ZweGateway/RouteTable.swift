@@ -11,10 +11,10 @@ struct UpstreamInstance: Sendable, Equatable {
     let secure: Bool
 
     /// `host:port` as written in a URL and a Host header.
-    var authority: String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
+    let authority: String
     var baseURL: String { (secure ? "https://" : "http://") + authority }
     /// Pooled connections are kept per scheme, host and port.
-    var poolKey: String { (secure ? "s:" : "p:") + authority }
+    let poolKey: String
 
     init(instanceID: String, status: String, host: String, port: Int, secure: Bool) {
         self.instanceID = instanceID
@@ -22,6 +22,9 @@ struct UpstreamInstance: Sendable, Equatable {
         self.host = host
         self.port = port
         self.secure = secure
+        // Made once per registry change, read on every request.
+        authority = (host.contains(where: { $0 == ":" }) ? "[\(host)]" : host) + ":" + String(port)
+        poolKey = (secure ? "s:" : "p:") + authority
     }
 
     init(_ registered: RegisteredInstance) {
@@ -57,8 +60,11 @@ struct RoutedService: Sendable {
     let authenticationScheme: String
     /// The registered instances as discovery lists them.
     let registered: [RegisteredInstance]
+    /// Where round robin is; carried over when the table is rebuilt.
+    let rotation: Rotation
 
-    init(serviceID: String, registered: [RegisteredInstance]) {
+    init(serviceID: String, registered: [RegisteredInstance], rotation: Rotation = Rotation()) {
+        self.rotation = rotation
         let sorted = registered.sorted { $0.instanceID < $1.instanceID }
         // Metadata from an UP instance when there is one: a stopping old instance may differ.
         let representative = sorted.first { $0.status == "UP" } ?? sorted[0]
@@ -106,22 +112,24 @@ struct RouteTable: Sendable {
 
     static let empty = RouteTable(instances: [:])
 
-    init(instances: [String: RegisteredInstance]) {
+    /// - Parameter previous: the table this one replaces, whose round-robin positions go on.
+    init(instances: [String: RegisteredInstance], previous: RouteTable? = nil) {
         self.instances = instances
         var byService: [String: [RegisteredInstance]] = [:]
         for instance in instances.values { byService[instance.serviceID, default: []].append(instance) }
         var services: [String: RoutedService] = [:]
         for (id, group) in byService {
-            services[id] = RoutedService(serviceID: id, registered: group)
+            services[id] = RoutedService(serviceID: id, registered: group,
+                                         rotation: previous?.services[id]?.rotation ?? Rotation())
         }
         self.services = services
         hashcode = EurekaApplications.hashcode(instances.values)
     }
 
-    init(_ listing: [RegisteredInstance]) {
+    init(_ listing: [RegisteredInstance], previous: RouteTable? = nil) {
         var byID: [String: RegisteredInstance] = [:]
         for instance in listing { byID[instance.instanceID] = instance }
-        self.init(instances: byID)
+        self.init(instances: byID, previous: previous)
     }
 
     /// This table with a delta applied: ADDED and MODIFIED replace, DELETED removes.
@@ -136,7 +144,7 @@ struct RouteTable: Sendable {
                 instances[change.instanceID] = instance
             }
         }
-        return RouteTable(instances: instances)
+        return RouteTable(instances: instances, previous: self)
     }
 
     /// Resolves a request target (path and query as received, still percent-encoded) by
@@ -250,11 +258,19 @@ struct RouteTable: Sendable {
     }
 }
 
-/// The current route table, swapped whole by the registry watcher and read by every request,
-/// and the round-robin position of each service, which outlives table changes.
+/// A service's round-robin position.
+final class Rotation: Sendable {
+    private let position = Atomic<Int>(0)
+
+    /// The position for the next request.
+    func next() -> Int {
+        position.wrappingAdd(1, ordering: .relaxed).oldValue
+    }
+}
+
+/// The current route table, swapped whole by the registry watcher and read by every request.
 final class Routing: Sendable {
     private let current = Mutex(RouteTable.empty)
-    private let positions = Mutex([String: Int]())
     /// Whether the last reading of the registry succeeded, for /application/health.
     let discoveryReachable = Atomic<Bool>(false)
 
@@ -266,13 +282,10 @@ final class Routing: Sendable {
 
     /// The UP instances of a service in the order to try them: each request starts one
     /// further than the last, so that requests alternate.
-    func order(_ instances: [UpstreamInstance], service: String) -> [UpstreamInstance] {
+    func order(_ service: RoutedService) -> [UpstreamInstance] {
+        let instances = service.upInstances
         guard instances.count > 1 else { return instances }
-        let start = positions.withLock { positions in
-            let next = positions[service, default: 0]
-            positions[service] = (next + 1) % instances.count
-            return next % instances.count
-        }
+        let start = Int(UInt(bitPattern: service.rotation.next()) % UInt(instances.count))
         return Array(instances[start...] + instances[..<start])
     }
 }

@@ -9,6 +9,8 @@ protocol UpstreamResponseDelegate: AnyObject {
     func upstreamHead(_ head: HTTPResponseHead)
     func upstreamBody(_ buffer: ByteBuffer)
     func upstreamEnd()
+    /// The service's bytes of this read are handed over: time to flush them to the client.
+    func upstreamReadComplete()
     /// The connection failed or closed before the response was complete.
     /// `receivedBytes`: whether any part of a response had arrived.
     func upstreamFailed(_ error: any Error, receivedBytes: Bool)
@@ -23,7 +25,8 @@ final class UpstreamConnection: @unchecked Sendable {
     let channel: any Channel
     let key: String
     let handler: UpstreamHandler
-    fileprivate var idleTimer: Scheduled<Void>?
+    /// When it went back to the pool; an idle connection older than the idle timeout is closed.
+    fileprivate var idleSince = NIODeadline.now()
 
     init(channel: any Channel, key: String, handler: UpstreamHandler) {
         self.channel = channel
@@ -86,6 +89,11 @@ final class UpstreamHandler: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        delegate?.upstreamReadComplete()
+        context.fireChannelReadComplete()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         fail(error)
         context.close(promise: nil)
@@ -134,18 +142,24 @@ final class UpstreamPool: @unchecked Sendable {
         self.connectTimeout = connectTimeout
         self.idleTimeout = idleTimeout
         self.maximumIdlePerKey = maximumIdlePerKey
+        // One sweep per half idle timeout closes what idled too long, instead of a timer per
+        // connection set and cancelled on every request.
+        let sweepEvery = TimeAmount.nanoseconds(max(idleTimeout.nanoseconds / 2, 1_000_000))
+        eventLoop.scheduleRepeatedTask(initialDelay: sweepEvery, delay: sweepEvery) { [weak self] _ in
+            self?.closeIdle(olderThan: .now() - idleTimeout)
+        }
     }
 
     /// An idle connection to the instance when there is one (`reused` true), else a new one.
     func acquire(_ instance: UpstreamInstance) -> EventLoopFuture<(connection: UpstreamConnection, reused: Bool)> {
         eventLoop.preconditionInEventLoop()
+        let stale = NIODeadline.now() - idleTimeout
         while var list = idle[instance.poolKey], let connection = list.popLast() {
             idle[instance.poolKey] = list.isEmpty ? nil : list
-            connection.idleTimer?.cancel()
-            connection.idleTimer = nil
-            if connection.channel.isActive {
+            if connection.channel.isActive, connection.idleSince > stale {
                 return eventLoop.makeSucceededFuture((connection, true))
             }
+            connection.channel.close(promise: nil)
         }
         return connect(instance).map { ($0, false) }
     }
@@ -167,7 +181,9 @@ final class UpstreamPool: @unchecked Sendable {
                     if let tls {
                         try operations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverHostname))
                     }
-                    try operations.addHTTPClientHandlers()
+                    // The headers going out were parsed from a client's request (or are our own):
+                    // checking them again costs every request and finds nothing.
+                    try operations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try operations.addHandler(handler)
                 }
             }
@@ -183,9 +199,14 @@ final class UpstreamPool: @unchecked Sendable {
             let deadline = loop.scheduleTask(in: timeout) {
                 channel.pipeline.fireErrorCaught(ChannelError.connectTimeout(timeout))
             }
-            return ready.futureResult.map {
+            return ready.futureResult.map { [weak self] in
                 deadline.cancel()
-                return UpstreamConnection(channel: channel, key: key, handler: handler)
+                let connection = UpstreamConnection(channel: channel, key: key, handler: handler)
+                handler.onClose = { [weak self, weak connection] in
+                    guard let self, let connection else { return }
+                    self.remove(connection)
+                }
+                return connection
             }.flatMapErrorThrowing { error in
                 deadline.cancel()
                 channel.close(promise: nil)
@@ -205,32 +226,28 @@ final class UpstreamPool: @unchecked Sendable {
             return
         }
         connection.handler.delegate = nil
-        connection.handler.onClose = { [weak self, weak connection] in
-            guard let self, let connection else { return }
-            self.remove(connection)
-        }
-        connection.idleTimer = eventLoop.scheduleTask(in: idleTimeout) { [weak connection] in
-            connection?.channel.close(promise: nil)
-        }
+        connection.idleSince = .now()
         list.append(connection)
         idle[connection.key] = list
     }
 
     private func remove(_ connection: UpstreamConnection) {
         guard var list = idle[connection.key], let index = list.firstIndex(where: { $0 === connection }) else { return }
-        connection.idleTimer?.cancel()
         list.remove(at: index)
         idle[connection.key] = list.isEmpty ? nil : list
     }
 
     /// Closes every idle connection (on stop).
     func closeAll() {
+        closeIdle(olderThan: .distantFuture)
+    }
+
+    private func closeIdle(olderThan limit: NIODeadline) {
         eventLoop.preconditionInEventLoop()
-        let all = idle.values.flatMap { $0 }
-        idle.removeAll()
-        for connection in all {
-            connection.idleTimer?.cancel()
-            connection.channel.close(promise: nil)
+        for (key, list) in idle {
+            let (old, young) = (list.filter { $0.idleSince <= limit }, list.filter { $0.idleSince > limit })
+            idle[key] = young.isEmpty ? nil : young
+            for connection in old { connection.channel.close(promise: nil) }
         }
     }
 

@@ -73,9 +73,16 @@ struct RouteTableTests {
     @Test("Round robin starts one further for each request")
     func roundRobin() {
         let routing = Routing()
-        let instances = (1...3).map { UpstreamInstance(instanceID: "i\($0)", status: "UP", host: "h", port: $0, secure: true) }
-        let firsts = (0..<6).map { _ in routing.order(instances, service: "s").first!.port }
+        let registered = (1...3).map { number in
+            RegisteredInstance(app: "S", instanceID: "i\(number)", status: "UP", hostName: "h", securePort: number)
+        }
+        let service = RouteTable(registered).services["s"]!
+        let firsts = (0..<6).map { _ in routing.order(service).first!.port }
         #expect(firsts == [1, 2, 3, 1, 2, 3])
-        #expect(routing.order(instances, service: "s").map(\.port) == [1, 2, 3])
+        #expect(routing.order(service).map(\.port) == [1, 2, 3])
+        // A rebuilt table goes on where the old one was.
+        let table = RouteTable(registered)
+        _ = routing.order(table.services["s"]!)
+        #expect(routing.order(RouteTable(registered, previous: table).services["s"]!).first!.port == 2)
     }
 }
