@@ -420,6 +420,7 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // TLS errors of clients that go away, resets: nothing to answer.
+        if gateway.logsRequests { gateway.logger.debug("connection from \(clientAddress) closed: \(error)") }
         context.close(promise: nil)
     }
 }

@@ -50,7 +50,9 @@ final class GatewayServer: Service, Sendable {
                         try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
                     }
                 }
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                // TCP level, not SOL_SOCKET: at the socket level option 1 is SO_DEBUG, which only
+                // root may set, and a refused option closes every accepted connection.
+                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .childChannelOption(.maxMessagesPerRead, value: 16)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -60,6 +62,9 @@ final class GatewayServer: Service, Sendable {
                         try operations.configureHTTPServerPipeline(
                             withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false)
                         try operations.addHandler(GatewayHandler(gateway: gateway, pool: gateway.pools.pool(for: channel.eventLoop)))
+                    }.flatMapErrorThrowing { error in
+                        gateway.logger.warning("gateway: a connection could not be set up: \(error)")
+                        throw error
                     }
                 }
                 .bind(host: bindAddress, port: port).get()

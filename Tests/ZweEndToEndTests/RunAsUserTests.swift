@@ -24,7 +24,10 @@ struct RunAsUserTests {
 
         let instance = try fixture.instance("instance", extra: ["ZOWE_USER_ID": Self.user, "ZOWE_GROUP_ID": Self.group])
         let started = try fixture.zwe(["start", "-c", instance])
-        #expect(started.status == 0, "\(started)")
+        func log(_ name: String) -> String {
+            "--- logs/\(name)\n" + ((try? String(contentsOfFile: instance + "/logs/" + name, encoding: .utf8)) ?? "(none)")
+        }
+        #expect(started.status == 0, "\(started)\n\(log("launcher.log"))\n\(log("gateway.log"))")
         for component in try fixture.status(instance)["components"] as? [[String: Any]] ?? [] {
             let pid = component["pid"] as? Int ?? -1
             let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
