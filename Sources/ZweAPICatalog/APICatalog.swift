@@ -118,20 +118,9 @@ public enum APICatalogComponent {
         }
     }
 
-    /// API ML's error body: `{"messages":[{"messageType","messageNumber","messageContent"}]}`.
+    /// API ML's error body.
     static func errorResponse(_ status: HTTPResponse.Status, _ diagnostic: Diagnostic) -> Response {
-        struct Message: Encodable {
-            let messageType: String
-            let messageNumber: String
-            let messageContent: String
-            let messageAction: String
-        }
-        struct Body: Encodable {
-            let messages: [Message]
-        }
-        return json(status, Body(messages: [Message(
-            messageType: "ERROR", messageNumber: diagnostic.id, messageContent: diagnostic.message,
-            messageAction: diagnostic.fix)]))
+        json(status, APIMLErrorBody(diagnostic))
     }
 
     static func json(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import ZweComponentRuntime
 import ZweMessages
 
 /// A whole response the gateway makes itself: its own endpoints and API ML's error bodies.
@@ -26,26 +27,9 @@ struct GatewayResponse: Sendable {
         return GatewayResponse(status: status, headers: all, body: ByteBuffer(bytes: data))
     }
 
-    /// API ML's error body: `{"messages":[{"messageType","messageNumber","messageContent","messageAction"}]}`.
+    /// API ML's error body.
     static func error(_ status: HTTPResponseStatus, _ diagnostic: Diagnostic, headers: HTTPHeaders = HTTPHeaders()) -> GatewayResponse {
-        struct Message: Encodable {
-            let messageType: String
-            let messageNumber: String
-            let messageContent: String
-            let messageAction: String
-            let messageKey: String
-        }
-        struct Body: Encodable {
-            let messages: [Message]
-        }
-        let type = switch diagnostic.severity {
-        case .error: "ERROR"
-        case .warning: "WARNING"
-        case .info: "INFO"
-        }
-        return json(status, Body(messages: [Message(
-            messageType: type, messageNumber: diagnostic.id, messageContent: diagnostic.message,
-            messageAction: diagnostic.fix, messageKey: "org.zowe.apiml.\(diagnostic.id)")]), headers: headers)
+        json(status, APIMLErrorBody(diagnostic), headers: headers)
     }
 
     static func html(_ text: String) -> GatewayResponse {
