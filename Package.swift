@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "ZweCLI",
             dependencies: [
-                "ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight", "ZweLauncher",
+                "ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight", "ZweLauncher", "ZweZOSMF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -137,7 +137,47 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .executableTarget(name: "zwe-component", dependencies: ["ZweComponentRuntime", "ZweAPICatalog", "ZweDiscovery", "ZweGateway"]),
+        // The external z/OSMF of the tests and the demo (`zwe zosmf-stub`): its own certificate,
+        // authentication, restjobs and a small JES whose spool is kept on disk.
+        .target(
+            name: "ZweZOSMF",
+            dependencies: [
+                "ZweMessages", "ZweCertificates", "ZweConfiguration",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
+        // The jobs-api component: Zowe's jobs REST API over z/OSMF, southbound in the verify mode.
+        .target(
+            name: "ZweJobsAPI",
+            dependencies: [
+                "ZweComponentRuntime", "ZweMessages",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The explorer-jes component: the JES explorer web page, used through the gateway.
+        .target(
+            name: "ZweExplorerJES",
+            dependencies: [
+                "ZweComponentRuntime", "ZweMessages",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "zwe-component",
+            dependencies: ["ZweComponentRuntime", "ZweAPICatalog", "ZweDiscovery", "ZweGateway", "ZweJobsAPI", "ZweExplorerJES"]
+        ),
         // A test-only component whose misbehaviour (crash, ignored SIGTERM, output flood) is
         // switched on from the environment; the launcher's tests start it instead of a real one.
         .executableTarget(
@@ -172,6 +212,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
+        ),
+        .testTarget(
+            name: "ZOSMFTests",
+            dependencies: ["ZweZOSMF", "ZweTestSupport"]
         ),
         .testTarget(name: "ZweConfigurationTests", dependencies: ["ZweConfiguration", "ZweMessages"]),
         .testTarget(

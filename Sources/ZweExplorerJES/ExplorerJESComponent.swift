@@ -1,0 +1,2 @@
+// ZweExplorerJES owns the explorer-jes component.
+public enum ExplorerJESComponent {}

@@ -1,0 +1,2 @@
+// ZweJobsAPI owns the jobs-api component.
+public enum JobsAPIComponent {}

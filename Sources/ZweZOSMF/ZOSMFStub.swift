@@ -1,0 +1,2 @@
+// ZweZOSMF owns the z/OSMF stub.
+public enum ZOSMFStub {}
