@@ -46,6 +46,8 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         let path: String
         let gatewayPrefix: String
         let candidates: [UpstreamInstance]
+        /// The service authenticates with z/OSMF's own session (`apiml.authentication.scheme: zosmf`).
+        var zosmfScheme = false
 
         init(serviceID: String, path: String, gatewayPrefix: String, candidates: [UpstreamInstance]) {
             self.serviceID = serviceID
@@ -147,6 +149,7 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
             }
             let candidates = gateway.routing.order(service)
             let exchange = Exchange(serviceID: serviceID, path: servicePath, gatewayPrefix: prefix, candidates: candidates)
+            exchange.zosmfScheme = service.authenticationScheme == "zosmf"
             let timeout = TimeAmount.nanoseconds(Int64(gateway.settings.timeout.components.seconds) * 1_000_000_000
                 + gateway.settings.timeout.components.attoseconds / 1_000_000_000)
             let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -192,6 +195,7 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
 
         var upstreamHead = HTTPRequestHead(version: .http1_1, method: requestHead.method, uri: exchange.path)
         upstreamHead.headers = forwardedHeaders(requestHead, instance: exchange.instance, prefix: exchange.gatewayPrefix)
+        if exchange.zosmfScheme { upstreamHead.headers = zosmfSession(upstreamHead.headers) }
         let channel = connection.channel
         channel.write(HTTPClientRequestPart.head(upstreamHead), promise: nil)
         if let body, body.readableBytes > 0 {
@@ -233,6 +237,26 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         headers.add(name: "X-Forwarded-Port", value: gateway.portText)
         headers.add(name: "X-Forwarded-Prefix", value: prefix)
         return headers
+    }
+
+    /// For a `zosmf` service, the Zowe token becomes the z/OSMF session it was issued with:
+    /// the apimlAuthenticationToken cookie (or bearer) is replaced by z/OSMF's own cookie. A
+    /// request with Basic credentials, or with a token that is not valid, goes on unchanged
+    /// and z/OSMF judges it.
+    private func zosmfSession(_ headers: HTTPHeaders) -> HTTPHeaders {
+        let cookies = headers["cookie"]
+        let authorization = headers["authorization"]
+        guard let token = Authenticator.token(cookies: cookies, authorization: authorization),
+              case .success(let claims) = gateway.endpoints.authenticator.check(token),
+              let session = claims.zosmf else { return headers }
+        var converted = headers
+        converted.remove(name: "cookie")
+        let others = cookies.flatMap { $0.split(separator: ";") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix(Authenticator.cookieName + "=") }
+        converted.add(name: "Cookie", value: ([session] + others).joined(separator: "; "))
+        if authorization.contains(where: { $0.lowercased().hasPrefix("bearer ") }) { converted.remove(name: "authorization") }
+        return converted
     }
 
     /// The client's address, read once per connection.

@@ -7,6 +7,8 @@ import ZweAPICatalog
 import ZweComponentRuntime
 import ZweDiscovery
 import ZweGateway
+import ZweJobsAPI
+import ZweExplorerJES
 import ZweMessages
 
 let components: [ComponentSpec] = [
@@ -57,6 +59,14 @@ case "gateway":
 case "api-catalog":
     await ComponentMain.run(spec) { (server: inout ComponentServer) throws(Diagnostic) in
         try APICatalogComponent.configure(&server)
+    }
+case "jobs-api":
+    await ComponentMain.run(spec) { (server: inout ComponentServer) throws(Diagnostic) in
+        try JobsAPIComponent.configure(&server)
+    }
+case "explorer-jes":
+    await ComponentMain.run(spec) { (server: inout ComponentServer) throws(Diagnostic) in
+        try ExplorerJESComponent.configure(&server)
     }
 default:
     await ComponentMain.run(spec)

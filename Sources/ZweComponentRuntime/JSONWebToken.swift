@@ -5,34 +5,48 @@ import ZweMessages
 import ZwePKCS12
 
 /// The claims of an apimlAuthenticationToken.
-struct TokenClaims: Codable, Sendable, Equatable {
+public struct TokenClaims: Codable, Sendable, Equatable {
     /// The user id.
-    var sub: String
+    public var sub: String
     /// Issued at and expires, seconds since 1970.
-    var iat: Int64
-    var exp: Int64
-    var iss: String
+    public var iat: Int64
+    public var exp: Int64
+    public var iss: String
     /// A unique id, by which a logout ends the token.
-    var jti: String
+    public var jti: String
     /// The z/OSMF session cookie (`name=value`) got at login, sent instead of the Zowe token
     /// to services whose authentication scheme is `zosmf`.
-    var zosmf: String?
+    public var zosmf: String?
+
+    public init(sub: String, iat: Int64, exp: Int64, iss: String, jti: String, zosmf: String?) {
+        self.sub = sub
+        self.iat = iat
+        self.exp = exp
+        self.iss = iss
+        self.jti = jti
+        self.zosmf = zosmf
+    }
 }
 
 /// Signs and checks apimlAuthenticationToken JWTs with the keystore's `jwtsecret` key entry:
-/// RS256 for an RSA key, ES256/ES384/ES512 for an EC key, as the key's type says.
-struct TokenSigner: Sendable {
-    enum Key: Sendable {
+/// RS256 for an RSA key, ES256/ES384/ES512 for an EC key, as the key's type says. The gateway
+/// signs; services that need the user's z/OSMF session (the jobs API) check and read them.
+public struct TokenSigner: Sendable {
+    public enum Key: Sendable {
         case rsa(_RSA.Signing.PrivateKey)
         case p256(P256.Signing.PrivateKey)
         case p384(P384.Signing.PrivateKey)
         case p521(P521.Signing.PrivateKey)
     }
 
-    let key: Key
-    static let issuer = "APIML"
+    public let key: Key
+    public static let issuer = "APIML"
 
-    var algorithm: String {
+    public init(key: Key) {
+        self.key = key
+    }
+
+    public var algorithm: String {
         switch key {
         case .rsa: "RS256"
         case .p256: "ES256"
@@ -42,7 +56,7 @@ struct TokenSigner: Sendable {
     }
 
     /// Reads the `jwtsecret` entry of the PKCS#12 keystore.
-    static func load(keystore: String, password: String) throws(Diagnostic) -> TokenSigner {
+    public static func load(keystore: String, password: String) throws(Diagnostic) -> TokenSigner {
         func missing(_ reason: String) -> Diagnostic {
             Diagnostic(MessageCatalog.gatewayJWTKeyMissing, ["path": keystore, "reason": reason])
         }
@@ -66,7 +80,7 @@ struct TokenSigner: Sendable {
     }
 
     /// `header.payload.signature`, each base64url without padding.
-    func sign(_ claims: TokenClaims) throws -> String {
+    public func sign(_ claims: TokenClaims) throws -> String {
         let header = #"{"alg":"\#(algorithm)","typ":"JWT"}"#
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -82,14 +96,14 @@ struct TokenSigner: Sendable {
         return signingInput + "." + Self.base64URL(signature)
     }
 
-    enum VerifyFailure: Error, Equatable {
+    public enum VerifyFailure: Error, Equatable {
         case malformed
         case badSignature
         case expired
     }
 
     /// The claims of a token this key signed, when it has not expired at `now`.
-    func verify(_ token: String, now: Int64) throws(VerifyFailure) -> TokenClaims {
+    public func verify(_ token: String, now: Int64) throws(VerifyFailure) -> TokenClaims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerData = Self.decode(parts[0]), let payload = Self.decode(parts[1]),
               let signature = Self.decode(parts[2]) else { throw .malformed }
