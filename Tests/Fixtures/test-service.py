@@ -55,6 +55,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def do_HEAD(self):
+        # The headers of the GET answer, with its Content-Length, and no body.
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "1234")
+        self.end_headers()
+
     do_GET = answer
     do_POST = answer
     do_PUT = answer

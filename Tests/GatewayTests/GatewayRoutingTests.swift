@@ -33,6 +33,12 @@ struct GatewayRoutingTests {
         let post = try await apiml.call("/ECHO/api/v1/items", method: "POST", extra: ["--data-binary", String(repeating: "z", count: 5000)])
         #expect(post.status == 200 && post.json["method"] as? String == "POST" && post.json["bodyLength"] as? Int == 5000, "\(post)")
 
+        // HEAD: the answer has the GET's Content-Length and no body, and the connection stays usable.
+        let head = try await apiml.call("/echo/api/v1/x", method: "HEAD", extra: ["--head"])
+        #expect(head.status == 200 && head.headers.lowercased().contains("content-length: 1234"), "\(head)")
+        let afterHead = try await apiml.call("/echo/api/v1/after-head")
+        #expect(afterHead.status == 200, "\(afterHead)")
+
         // Dot segments cannot climb out of the service's prefix.
         let dots = try await apiml.call("/echo/api/v1/a/b/../../etc?x=1", extra: ["--path-as-is"])
         #expect(dots.json["path"] as? String == "/echo/api/v1/etc?x=1", "\(dots)")
