@@ -48,6 +48,8 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         let candidates: [UpstreamInstance]
         /// The service authenticates with z/OSMF's own session (`apiml.authentication.scheme: zosmf`).
         var zosmfScheme = false
+        /// Whether the service keeps the connection open after this response.
+        var upstreamKeepAlive = true
 
         init(serviceID: String, path: String, gatewayPrefix: String, candidates: [UpstreamInstance]) {
             self.serviceID = serviceID
@@ -298,6 +300,7 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     func upstreamHead(_ upstream: HTTPResponseHead) {
         guard let exchange, let context, let requestHead = head else { return }
         exchange.headSent = true
+        exchange.upstreamKeepAlive = upstream.isKeepAlive
         responseStatus = upstream.status
         var response = HTTPResponseHead(version: requestHead.version, status: upstream.status)
         var headers = HTTPHeaders()
@@ -338,8 +341,12 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         exchange.timer?.cancel()
         self.exchange = nil
         if let connection = exchange.connection {
-            connection.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
-            pool.release(connection)
+            if exchange.upstreamKeepAlive {
+                connection.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+                pool.release(connection)
+            } else {
+                connection.channel.close(promise: nil)
+            }
         }
         endResponse()
     }
