@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import ZweTestSupport
 
@@ -74,7 +75,7 @@ struct ZOSMFStubTests {
 
     @Test("Jobs run INPUT -> ACTIVE -> OUTPUT: IEFBR14 and IEBGENER CC 0000 (SYSUT2 = SYSUT1), unknown program ABEND S806, bad JCL JCL ERROR; bad submissions 400; changes need X-CSRF-ZOSMF-HEADER")
     func jobsRun() async throws {
-        let stub = try await StubProcess.start(["--input-delay-ms", "300", "--active-delay-ms", "700"])
+        let stub = try await StubProcess.start(["--input-delay-ms", "300", "--active-delay-ms", "1500"])
         defer { stub.kill() }
 
         // IEBGENER, watched through its phases.
@@ -304,7 +305,9 @@ struct ZOSMFStubTests {
         let stub = try await StubProcess.start(data: data, port: port, ["--input-delay-ms", "20", "--active-delay-ms", "50"])
         defer { stub.kill() }
 
-        // Submitting and killing at the same time: the kill lands whenever it lands.
+        // Submitting and killing at the same time: the kill comes once ten jobs are acknowledged,
+        // while the next submissions are on their way, whatever the speed of the machine.
+        let acknowledgedCount = Counter()
         let acknowledged = try await withThrowingTaskGroup(of: [(String, String, [String])].self) { group in
             group.addTask {
                 var acknowledged: [(String, String, [String])] = []
@@ -315,12 +318,14 @@ struct ZOSMFStubTests {
                           answer.status == 201 else { break }
                     let job = jsonObject(answer.body) as? [String: Any]
                     acknowledged.append((name, job?["jobid"] as? String ?? "", records))
+                    acknowledgedCount.increment()
                 }
                 return acknowledged
             }
             group.addTask {
-                // Long enough for some jobs to have ended, some to run, some to be arriving.
-                try await Task.sleep(for: .milliseconds(900))
+                while acknowledgedCount.value < 10 {
+                    try await Task.sleep(for: .milliseconds(2))
+                }
                 stub.kill()
                 return []
             }
@@ -328,7 +333,7 @@ struct ZOSMFStubTests {
             for try await part in group { all += part }
             return all
         }
-        #expect(acknowledged.count > 3, "jobs acknowledged before the kill: \(acknowledged.count)")
+        #expect(acknowledged.count >= 10, "jobs acknowledged before the kill: \(acknowledged.count)")
         #expect(acknowledged.count < 50, "the kill came too late to test anything")
 
         let restarted = try await StubProcess.start(data: data, port: port)
@@ -505,6 +510,13 @@ struct ZOSMFStubTests {
                                          environment: StubProcess.environment)
         #expect(mismatch.status == 1 && mismatch.stderr.contains("ZWEL1865E"), "\(mismatch)")
     }
+}
+
+/// A count shared by concurrent tasks.
+final class Counter: Sendable {
+    private let count = Atomic<Int>(0)
+    func increment() { count.add(1, ordering: .sequentiallyConsistent) }
+    var value: Int { count.load(ordering: .sequentiallyConsistent) }
 }
 
 /// File mode bits.
