@@ -144,12 +144,13 @@ let package = Package(
         .target(
             name: "ZweZOSMF",
             dependencies: [
-                "ZweMessages", "ZweCertificates", "ZweConfiguration",
+                "ZweMessages", "ZweCertificates", "ZweConfiguration", "ZweProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),

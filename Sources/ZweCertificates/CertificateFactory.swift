@@ -84,6 +84,34 @@ public struct CertificateFactory: Sendable {
             extensions: extensions, issuerPrivateKey: issuerKey)
     }
 
+    /// A self-signed server certificate, the kind an external server (z/OSMF) has when nobody
+    /// gave it one from a CA: SAN DNS and IP entries, EKU serverAuth+clientAuth, and, because a
+    /// client trusts it by taking it as its own trust anchor, CA:TRUE with keyCertSign (without
+    /// them, OpenSSL and BoringSSL do not treat it as self-issued and look for another issuer).
+    public func selfSignedServer(
+        subject: DistinguishedName, dnsNames: [String], ipAddresses: [String], key: GeneratedKey
+    ) throws -> Certificate {
+        let publicKey = key.privateKey.publicKey
+        var names: [GeneralName] = dnsNames.map { .dnsName($0) }
+        for ip in ipAddresses {
+            guard let bytes = IPAddressText.bytes(ip) else { throw CertificateFactoryError.badIPAddress(ip) }
+            names.append(.ipAddress(ASN1OctetString(contentBytes: ArraySlice(bytes))))
+        }
+        let sanNames = names
+        let extensions = try Certificate.Extensions {
+            Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+            SubjectAlternativeNames(sanNames)
+            Critical(KeyUsage(digitalSignature: true, keyEncipherment: true, keyCertSign: true))
+            try ExtendedKeyUsage([.serverAuth, .clientAuth])
+            SubjectKeyIdentifier(hash: publicKey)
+        }
+        return try Certificate(
+            version: .v3, serialNumber: Self.randomSerial(), publicKey: publicKey,
+            notValidBefore: now, notValidAfter: notAfter, issuer: subject, subject: subject,
+            signatureAlgorithm: Self.signatureAlgorithm(for: key.privateKey),
+            extensions: extensions, issuerPrivateKey: key.privateKey)
+    }
+
     /// The self-signed certificate of the `jwtsecret` key entry; only its key matters.
     public func jwtSecret(key: GeneratedKey) throws -> Certificate {
         let name = try ZoweNames.distinguishedName(commonName: ZoweNames.serviceCommonName)
