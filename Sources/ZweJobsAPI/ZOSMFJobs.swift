@@ -44,7 +44,9 @@ struct ZOSMFJobs: Sendable {
         guard response.status < 400 else {
             let object = try? JSONSerialization.jsonObject(with: Data(response.bytes)) as? [String: Any]
             let message = object?["message"] as? String ?? response.text.trimmingCharacters(in: .whitespacesAndNewlines)
-            throw JobsError(status: response.status, message: message.isEmpty ? "z/OSMF answered HTTP \(response.status)" : message)
+            // z/OSMF says "No job found for reference" with a 400; the jobs API says 404, as Zowe's does.
+            let status = response.status == 400 && message.hasPrefix("No job found") ? 404 : response.status
+            throw JobsError(status: status, message: message.isEmpty ? "z/OSMF answered HTTP \(response.status)" : message)
         }
         return response
     }
