@@ -37,10 +37,41 @@ extension MessageCatalog {
         fix: "Check with 'openssl s_client -connect {host}:{port} -showcerts' what the server presents; export the right chain to PEM files and list them in ZOSMF_CERTIFICATE.")
 }
 
+// MARK: preflight rule 9: a live handshake with the instance truststore (ZWEL1960-1969)
+
+extension MessageCatalog {
+    public static let southboundZosmfUntrusted = MessageDefinition(
+        "ZWEL1960E", "z/OSMF at {host}:{port} presents '{subject}' issued by '{issuer}', which the instance truststore does not trust: {reason}",
+        cause: "Rule 9: in verify mode {mode} Zowe's services check z/OSMF's chain against the truststore {truststore}; a handshake made now failed that check, so calls to z/OSMF (and logins through it) would fail.",
+        fix: "Run 'zwe init certificate' with ZOWE_ZOSMF_HOST={host} and ZOWE_ZOSMF_PORT={port} and ZOSMF_CERTIFICATE empty (trust-zosmf fetches and trusts the chain), or export the chain to PEM files and list them in ZOSMF_CERTIFICATE.")
+    public static let southboundServiceUntrusted = MessageDefinition(
+        "ZWEL1961E", "Static service '{service}' at {host}:{port} presents '{subject}' issued by '{issuer}', which the instance truststore does not trust: {reason}",
+        cause: "Rule 9: in verify mode {mode} the gateway checks the chain of every statically defined service against the truststore {truststore}; a handshake made now failed that check, so requests routed to it would fail.",
+        fix: "Give the service a certificate signed by a CA of the truststore (the local CA, or one in EXTERNAL_CERTIFICATE_AUTHORITIES), or add its CA's PEM file to ZOSMF_CERTIFICATE (every file listed there is trusted) and run 'zwe init certificate' again.")
+    public static let southboundHostMismatch = MessageDefinition(
+        "ZWEL1962E", "The certificate {what} presents at {host}:{port} is not valid for {host}: it names {names}",
+        cause: "Verify mode STRICT (VERIFY_CERTIFICATES=true) checks the host name of every southbound service: Zowe's services would refuse this certificate.",
+        fix: "Use a host name the certificate holds ({location}), or give the service a certificate for {host}, or set VERIFY_CERTIFICATES=false and keep NONSTRICT_VERIFY_CERTIFICATES=true (NONSTRICT) and run 'zwe init certificate' again.")
+    public static let southboundUnreachable = MessageDefinition(
+        "ZWEL1963W", "{what} at {host}:{port} cannot be reached, so its certificate was not checked: {reason}",
+        cause: "Rule 9 makes a live TLS handshake with a {seconds} s limit and nothing answered (name unknown, connection refused or timed out). z/OSMF and other southbound services may start after Zowe, so this does not stop a start.",
+        fix: "Start {what}, or correct its host and port ({location}); run 'zwe validate' again once it is up.")
+    public static let southboundNotTLS = MessageDefinition(
+        "ZWEL1964E", "{what} at {host}:{port} did not complete a TLS handshake: {reason}",
+        cause: "Something accepted the connection but did not answer as a TLS server (or sent a certificate that cannot be read); Zowe's services call it over HTTPS and would fail.",
+        fix: "Point the host and port ({location}) at the service's HTTPS port.")
+    public static let southboundSettingInvalid = MessageDefinition(
+        "ZWEL1965E", "{key} '{value}' is not {expected}",
+        cause: "Zowe's services call z/OSMF at ZOSMF_HOST on port ZOSMF_PORT (443 when empty); the discovery service's configure step and the gateway refuse this value.",
+        fix: "Set ZOSMF_HOST to z/OSMF's host name or IP address and ZOSMF_PORT to its HTTPS port in instance.env, or leave ZOSMF_HOST empty when there is no z/OSMF.")
+}
+
 extension MessageCatalog {
     /// The messages of this file, in id order.
     public static let trustMessages: [MessageDefinition] = [
         trustFetching, trustImported, trustNotNeeded, trustUnreachable, trustNotTLS, trustHostMismatch,
         trustSettingInvalid, trustChainUnreadable,
+        southboundZosmfUntrusted, southboundServiceUntrusted, southboundHostMismatch, southboundUnreachable,
+        southboundNotTLS, southboundSettingInvalid,
     ]
 }
