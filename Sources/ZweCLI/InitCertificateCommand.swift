@@ -12,7 +12,7 @@ struct InitCertificateCommand: AsyncParsableCommand {
             Reads the runtime's bin/zowe-setup-certificates.env for defaults and the -p file \
             for your values (Zowe v1.28 names: KEYSTORE_DIRECTORY, HOSTNAME, IPADDRESS, \
             KEYSTORE_ALIAS, KEYSTORE_PASSWORD, VERIFY_CERTIFICATES, EXTERNAL_CERTIFICATE, \
-            ZOSMF_CERTIFICATE, COMPONENT_LEVEL_CERTIFICATES, KEY_ALGORITHM, ...). Writes the local \
+            ZOSMF_CERTIFICATE or ZOWE_ZOSMF_HOST/ZOWE_ZOSMF_PORT, COMPONENT_LEVEL_CERTIFICATES, KEY_ALGORITHM, ...). Writes the local \
             CA, the Zowe certificate and its key, PKCS#12 keystore and truststore, and \
             zowe-certificates.env. The new set replaces the old one in a single step. \
             The password is never taken from an argument: --password-file, then \
@@ -47,7 +47,7 @@ struct InitCertificateCommand: AsyncParsableCommand {
             let directory = settings.keystoreDirectory
             let result = try await KeystoreSetup(settings: settings).run(onWait: {
                 log.write(Diagnostic(MessageCatalog.setupWaiting, ["dir": directory]))
-            })
+            }, onMessage: { log.write($0) })
             for message in result.messages { log.write(message) }
         } catch let diagnostics as Diagnostics {
             throw fail(diagnostics.items, log: log)

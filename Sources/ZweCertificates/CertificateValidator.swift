@@ -35,6 +35,12 @@ public struct CertificateCheck: Sendable {
     /// What `$VAR` in zowe-certificates.env expands to when the file does not assign VAR
     /// itself; empty by default so that a check does not depend on the caller's shell.
     public var environment: [String: String] = [:]
+    /// Rule 9: the services Zowe's services call over HTTPS (z/OSMF, static definitions), each
+    /// checked by a live handshake when a verify flag is on. Empty: the rule costs nothing.
+    public var southbound: [SouthboundEndpoint] = []
+    /// Rule 9's time limit per handshake (they run side by side): short, so that `zwe validate`
+    /// stays fast when a service does not answer.
+    public var handshakeTimeoutMilliseconds = 1_000
 
     public init(keystoreDirectory: String, hosts: [(host: String, source: String)] = []) {
         self.keystoreDirectory = keystoreDirectory
@@ -60,8 +66,8 @@ public struct CertificateReport: Sendable {
     }
 }
 
-/// The certificate rules of certificates.md ("Validation rules"), except the live z/OSMF
-/// handshake (rule 9), which needs the network.
+/// The certificate rules of certificates.md ("Validation rules"); rule 9 (a live handshake with
+/// z/OSMF and static services) only for the endpoints the caller lists.
 public enum CertificateValidator {
     /// Runs every rule in one pass and never throws: every problem is a finding. When
     /// something that later rules need is missing (a store that does not open, say), those
@@ -93,6 +99,8 @@ struct ValidationRun {
     var truststorePath = ""
     var keystoreEntries: [PKCS12Entry]?
     var truststore: [(alias: String, certificate: ValidationCertificate, trusted: Bool)]?
+    /// Why the truststore was not read, for the rules that need it to say so in the same note.
+    var truststoreProblem: String?
     var mainLeaf: ValidationCertificate?
     var files: [(path: String, secret: String?)] = []
 
@@ -183,6 +191,7 @@ struct ValidationRun {
         openStores(keystore: usable["KEYSTORE"], truststore: usable["TRUSTSTORE"], typeAllowsStores: typeAllowsStores)
         checkKeystoreEntries(keyAlias: present(env["KEY_ALIAS"]))
         checkTruststore()
+        checkSouthbound()
         checkPEMPair(key: usable["KEYSTORE_KEY"], certificate: usable["KEYSTORE_CERTIFICATE"])
     }
 
@@ -343,10 +352,12 @@ struct ValidationRun {
                 self.truststore = certificates
             case .failure(let failure):
                 if failure.wrongPassword { refused.append(path) }
+                truststoreProblem = failure.reason
                 skip(truststoreWhat, because: failure.reason)
             }
         } else {
-            skip(truststoreWhat, because: password.isEmpty && truststore != nil ? "there is no keystore password" : "the truststore is missing")
+            truststoreProblem = password.isEmpty && truststore != nil ? "there is no keystore password" : "the truststore is missing"
+            skip(truststoreWhat, because: truststoreProblem!)
         }
         if !refused.isEmpty {
             add(1, MessageCatalog.storesWrongPassword, [

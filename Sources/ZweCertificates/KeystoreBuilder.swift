@@ -17,10 +17,15 @@ public struct SetFile: Sendable {
 public struct KeystoreBuilder: Sendable {
     public let settings: SetupSettings
     public let now: Date
+    /// The certificates trusted as zosmf00, zosmf01, ... (DER); nil: read ZOSMF_CERTIFICATE's
+    /// files here. The setup passes what `ZosmfTrust` read or fetched, so that a network fetch
+    /// happens once and before anything is built.
+    public let zosmfCertificates: [[UInt8]]?
 
-    public init(settings: SetupSettings, now: Date = Date()) {
+    public init(settings: SetupSettings, now: Date = Date(), zosmfCertificates: [[UInt8]]? = nil) {
         self.settings = settings
         self.now = now
+        self.zosmfCertificates = zosmfCertificates
     }
 
     public func build() async throws(Diagnostics) -> [SetFile] {
@@ -42,7 +47,7 @@ public struct KeystoreBuilder: Sendable {
 
         // Read external material first: a bad file must fail before any key is made.
         let external = try settings.external.map { try ExternalCertificate.load($0, password: settings.password) }
-        let zosmfCertificates = try settings.zosmfCertificates.flatMap { try CertificateFile.read($0) }
+        let zosmfCertificates = try self.zosmfCertificates ?? settings.zosmfCertificates.flatMap { try CertificateFile.read($0).map(\.der) }
 
         // Key generation dominates the run time: make all keys at once, one task each.
         let componentIDs = settings.componentCertificates
@@ -107,8 +112,8 @@ public struct KeystoreBuilder: Sendable {
             externalCAPaths.append(settings.keystoreDirectory + path)
             if authority.isSelfSigned || externalRootPath.isEmpty { externalRootPath = settings.keystoreDirectory + path }
         }
-        for (index, certificate) in zosmfCertificates.enumerated() {
-            truststoreEntries.append(.trustedCertificate(alias: String(format: "zosmf%02d", index), der: certificate.der))
+        for (index, der) in zosmfCertificates.enumerated() {
+            truststoreEntries.append(.trustedCertificate(alias: ZosmfTrust.alias(index), der: der))
         }
 
         let leafPEM = Array(PEM.encode(serverChain[0], label: "CERTIFICATE").utf8)

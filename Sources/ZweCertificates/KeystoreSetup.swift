@@ -13,9 +13,19 @@ public struct KeystoreSetup: Sendable {
         public let messages: [Diagnostic]
     }
 
-    /// - Parameter onWait: called once if another setup holds the directory's lock.
-    public func run(onWait: @Sendable () -> Void = {}) async throws(Diagnostics) -> Result {
-        let files = try await KeystoreBuilder(settings: settings).build()
+    /// - Parameters:
+    ///   - onWait: called once if another setup holds the directory's lock.
+    ///   - onMessage: progress worth showing at once (the z/OSMF fetch, which may take seconds).
+    public func run(onWait: @Sendable () -> Void = {}, onMessage: (Diagnostic) -> Void = { _ in }) async throws(Diagnostics) -> Result {
+        // z/OSMF's chain first: a fetch that fails must fail before any key is made. The call
+        // blocks this task for at most the fetch's time limit; nothing else runs yet.
+        let trust: ZosmfTrust.Outcome
+        do {
+            trust = try ZosmfTrust.resolve(settings, onMessage: onMessage)
+        } catch {
+            throw Diagnostics([error])
+        }
+        let files = try await KeystoreBuilder(settings: settings, zosmfCertificates: trust.certificates).build()
         let writer = KeystoreWriter(directory: settings.keystoreDirectory, lockKeystore: settings.lockKeystore)
         let layout = KeystoreLayout(root: settings.keystoreDirectory, alias: settings.alias)
         do {
@@ -31,7 +41,7 @@ public struct KeystoreSetup: Sendable {
                 "days": "\(settings.validityDays)",
                 "san": settings.external == nil ? san.joined(separator: ", ") : "the external certificate's names",
             ])
-            return Result(layout: layout, messages: warnings + [done])
+            return Result(layout: layout, messages: warnings + trust.messages + [done])
         } catch {
             throw Diagnostics([error])
         }

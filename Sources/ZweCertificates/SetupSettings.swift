@@ -22,6 +22,9 @@ public struct SetupSettings: Sendable {
     public var zosmfCertificates: [String]
     public var zosmfHost: String
     public var zosmfPort: String
+    /// Where trust-zosmf fetches z/OSMF's chain: set when ZOWE_ZOSMF_HOST is set and
+    /// ZOSMF_CERTIFICATE is empty (whether it is fetched depends on the verify mode).
+    public var zosmfEndpoint: ZosmfEndpoint?
     public var componentCertificates: [String]
     public var userID: String
     public var groupID: String
@@ -29,6 +32,9 @@ public struct SetupSettings: Sendable {
     public var ssoFallbackToNativeAuth: String
     public var keyAlgorithm: KeyAlgorithm
     public var validityDays: Int
+
+    /// How Zowe's services will check southbound certificates with this keystore directory.
+    public var verifyMode: VerifyMode { VerifyMode(verify: verifyCertificates, nonStrict: nonStrictVerifyCertificates) }
 
     /// DNS names of the server certificate's SAN: HOSTNAME entries, then Zowe's fixed ones.
     public var sanDNSNames: [String] {
@@ -46,6 +52,22 @@ public struct SetupSettings: Sendable {
         }
         for ip in ZoweNames.alwaysIP where !addresses.contains(ip) { addresses.append(ip) }
         return addresses
+    }
+
+    /// z/OSMF's host (a name or an address, without brackets) and HTTPS port.
+    public struct ZosmfEndpoint: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        /// `[::1]` as `::1`: an address in URL brackets is still the address.
+        static func bare(_ host: String) -> String {
+            host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        }
     }
 
     /// What the command line adds to the files.
@@ -149,14 +171,30 @@ public struct SetupSettings: Sendable {
             problems.append(Diagnostic(MessageCatalog.externalFieldsIncomplete, location: location(key)))
         }
 
-        // z/OSMF trust
+        // z/OSMF trust: the PEM files of ZOSMF_CERTIFICATE, else (trust-zosmf) the chain z/OSMF
+        // presents at ZOWE_ZOSMF_HOST:ZOWE_ZOSMF_PORT, fetched by the setup.
         let zosmfCertificates = list("ZOSMF_CERTIFICATE", separators: [" ", "\t"]).map { Self.absolute($0, workingDirectory) }
         let zosmfHost = value("ZOWE_ZOSMF_HOST")
         let zosmfPort = value("ZOWE_ZOSMF_PORT")
-        if zosmfCertificates.isEmpty, !zosmfHost.isEmpty, verify || nonStrict {
-            problems.append(Diagnostic(
-                MessageCatalog.trustZosmfUnavailable, ["host": zosmfHost, "port": zosmfPort.isEmpty ? "443" : zosmfPort],
-                location: location("ZOWE_ZOSMF_HOST")))
+        var zosmfEndpoint: ZosmfEndpoint?
+        if zosmfCertificates.isEmpty, !zosmfHost.isEmpty {
+            // Checked in every verify mode: a wrong value is a mistake even where it is not used.
+            let host = ZosmfEndpoint.bare(zosmfHost).lowercased()
+            let hostValid = IPAddressText.isAddress(host) || (Self.isValidHostName(host) && !host.hasPrefix("*"))
+            if !hostValid {
+                problems.append(Diagnostic(MessageCatalog.trustSettingInvalid, [
+                    "key": "ZOWE_ZOSMF_HOST", "value": zosmfHost, "expected": "a host name or an IP address",
+                ], location: location("ZOWE_ZOSMF_HOST")))
+            }
+            let port = zosmfPort.isEmpty ? 443 : Int(zosmfPort)
+            if port == nil || !(1...65_535).contains(port!) {
+                problems.append(Diagnostic(MessageCatalog.trustSettingInvalid, [
+                    "key": "ZOWE_ZOSMF_PORT", "value": zosmfPort, "expected": "a port number from 1 to 65535",
+                ], location: location("ZOWE_ZOSMF_PORT")))
+            }
+            if hostValid, let port, (1...65_535).contains(port) {
+                zosmfEndpoint = ZosmfEndpoint(host: host, port: port)
+            }
         }
 
         // Component certificates
@@ -194,6 +232,7 @@ public struct SetupSettings: Sendable {
             keystoreDirectory: directory, hostnames: hostnames, ipAddresses: ipAddresses, alias: alias,
             password: password, verifyCertificates: verify, nonStrictVerifyCertificates: nonStrict,
             external: external, zosmfCertificates: zosmfCertificates, zosmfHost: zosmfHost, zosmfPort: zosmfPort,
+            zosmfEndpoint: zosmfEndpoint,
             componentCertificates: components,
             userID: value("ZOWE_USER_ID", "ZWESVUSR"), groupID: value("ZOWE_GROUP_ID", "ZWEADMIN"),
             lockKeystore: lock, ssoFallbackToNativeAuth: value("SSO_FALLBACK_TO_NATIVE_AUTH", "true"),

@@ -57,10 +57,6 @@ extension MessageCatalog {
         "ZWEL1113E", "The external certificate does not chain to the given authorities: issuer '{issuer}' is missing",
         cause: "No certificate in EXTERNAL_CERTIFICATE_AUTHORITIES (or in the external keystore) signed the certificate with that subject.",
         fix: "Add the missing intermediate or root CA certificate file to EXTERNAL_CERTIFICATE_AUTHORITIES (space separated).")
-    public static let trustZosmfUnavailable = MessageDefinition(
-        "ZWEL1115E", "Fetching the z/OSMF certificate from {host}:{port} by a TLS handshake is not available yet",
-        cause: "ZOWE_ZOSMF_HOST is set with a verify flag on and ZOSMF_CERTIFICATE is empty, which asks the setup to trust z/OSMF by contacting it; this release cannot do that yet.",
-        fix: "Export the z/OSMF certificate chain to PEM files and list them in ZOSMF_CERTIFICATE, or leave ZOWE_ZOSMF_HOST empty.")
     public static let ownershipNotChanged = MessageDefinition(
         "ZWEL1116W", "The keystore directory stays owned by {owner}: {reason}",
         cause: "ZOWE_USER_ID and ZOWE_GROUP_ID name the owner of the stores; the setup could not give them the files (it needs to run as root for the user, or be a member of the group).",
@@ -110,7 +106,7 @@ extension MessageCatalog {
         keystoreWritten, keystoreDirectoryMissing, externalFieldsIncomplete, invalidBoolean,
         invalidKeyAlgorithm, invalidValidityDays, invalidIPAddress, invalidHostName, invalidAlias,
         setupLockBusy, cannotWrite, cannotReadCertificateFile, externalKeystoreUnusable,
-        externalChainBroken, trustZosmfUnavailable, ownershipNotChanged, passwordMissing,
+        externalChainBroken, ownershipNotChanged, passwordMissing,
         invalidComponentID, storeWriteFailed, storeWrongPassword, notACertificateFile,
         passwordFileUnreadable, hostDetected, setupWaiting, existingEntryReplaced,
         invalidKeystoreDirectory,

@@ -79,9 +79,13 @@ public enum Preflight {
             findings.append(Diagnostic(MessageCatalog.instanceNotWritable, ["dir": plan.instanceDirectory, "reason": String(cString: strerror(errno))], location: plan.instanceDirectory))
         }
 
-        // Certificates: every rule, in one pass, when the keystore directory is there at all.
+        // Certificates: every rule, in one pass, when the keystore directory is there at all;
+        // rule 9 shakes hands with z/OSMF and the static services as part of it.
+        let southbound = SouthboundEndpoints.of(plan)
+        findings += southbound.findings
         if planned.keystoreUsable {
             var check = CertificateCheck(keystoreDirectory: plan.keystoreDirectory, hosts: plan.certificateHosts)
+            check.southbound = southbound.endpoints
             if let password = options.environment["ZWE_KEYSTORE_PASSWORD"], !password.isEmpty { check.password = password }
             let report = CertificateValidator.check(check)
             findings += report.findings

@@ -356,13 +356,14 @@ struct KeystoreSetupTests {
         #expect(list.stdout.contains("CN=zosmf-a") && list.stdout.contains("CN=zosmf-b"))
     }
 
-    @Test("ZOWE_ZOSMF_HOST without ZOSMF_CERTIFICATE is a clear error until trust-zosmf exists")
-    func zosmfHostWithoutCertificate() throws {
+    @Test("A bad ZOWE_ZOSMF_HOST or ZOWE_ZOSMF_PORT is reported with its line, and nothing is written")
+    func zosmfSettingsInvalid() throws {
         let scratch = TemporaryDirectory()
-        let file = setupFile(in: scratch, [("KEYSTORE_DIRECTORY", scratch.path + "/keystore"), ("ZOWE_ZOSMF_HOST", "zosmf.example.test"), ("ZOWE_ZOSMF_PORT", "11443")])
+        let file = setupFile(in: scratch, [("KEYSTORE_DIRECTORY", scratch.path + "/keystore"), ("ZOWE_ZOSMF_HOST", "zosmf example"), ("ZOWE_ZOSMF_PORT", "70000")])
         let result = try Harness.zwe(["init", "certificate", "-p", file])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("ZWEL1115E") && result.stderr.contains("zosmf.example.test:11443"))
+        #expect(result.stderr.contains("ZWEL1956E ZOWE_ZOSMF_HOST 'zosmf example'") && result.stderr.contains("setup.env:2"), "\(result)")
+        #expect(result.stderr.contains("ZWEL1956E ZOWE_ZOSMF_PORT '70000'") && result.stderr.contains("setup.env:3"), "\(result)")
         #expect(!FileManager.default.fileExists(atPath: scratch.path + "/keystore"))
     }
 
