@@ -1,6 +1,6 @@
 #!/bin/sh
-# Stops the instance that scripts/demo.sh started; no process of it is left afterwards.
-# Its files stay in ${ZWE_DEMO_DIR:-$HOME/zowe-demo}.
+# Stops what scripts/demo.sh started: the instance, then its z/OSMF; no process of either is left
+# afterwards. The files stay in ${ZWE_DEMO_DIR:-$HOME/zowe-demo}.
 set -eu
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 demo=${ZWE_DEMO_DIR:-$HOME/zowe-demo}
@@ -10,4 +10,7 @@ if [ -x "$demo/instance/bin/zowe-stop.sh" ]; then
   "$demo/instance/bin/zowe-stop.sh"
 else
   echo "No demo instance in $demo."
+fi
+if [ -f "$demo/zosmf/zosmf.pid" ]; then
+  "$ZWE_BIN_DIR/zwe" zosmf-stub stop --data "$demo/zosmf"
 fi

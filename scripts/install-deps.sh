@@ -2,7 +2,7 @@
 # Installs the system packages the build and the tests need, on Debian, as root.
 # Safe to run again: it only calls apt-get when something is missing.
 set -eu
-packages="libssl-dev libyaml-dev openssl default-jre-headless chromium"
+packages="libssl-dev libyaml-dev openssl default-jre-headless chromium chromium-driver"
 missing=""
 for package in $packages; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
@@ -15,6 +15,10 @@ if [ -n "$missing" ]; then
   apt-get update
   # shellcheck disable=SC2086
   apt-get install -y $missing
+fi
+# The JES explorer's browser test drives Chromium through chromedriver with selenium.
+if ! python3 -c "import selenium" 2>/dev/null; then
+  python3 -m pip install --quiet selenium
 fi
 for tool in openssl keytool; do
   command -v "$tool" >/dev/null || { echo "$tool is not on PATH after installing $packages" >&2; exit 1; }

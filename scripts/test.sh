@@ -9,3 +9,6 @@ ZWE_BIN_DIR=$(swift build --show-bin-path)
 export ZWE_BIN_DIR
 export SWIFT_BACKTRACE=enable=no
 swift test
+# The README's main command on a fresh clone: every component READY, a job through the gateway,
+# nothing left after the stop.
+sh scripts/test-demo.sh

@@ -62,6 +62,19 @@ enum Harness {
             self.errPath = errPath
         }
 
+        func signal(_ number: Int32) {
+            if process.isRunning { kill(process.processIdentifier, number) }
+        }
+
+        /// SIGTERM, then SIGKILL after 5 s; waits for the exit.
+        func stop() {
+            signal(SIGTERM)
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning, Date() < deadline { usleep(20_000) }
+            signal(SIGKILL)
+            process.waitUntilExit()
+        }
+
         func finish() -> Result {
             process.waitUntilExit()
             let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
