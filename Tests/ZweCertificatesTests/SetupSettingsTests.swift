@@ -56,6 +56,26 @@ struct SetupSettingsTests {
         #expect(throws: Diagnostics.self) { try resolve("KEYSTORE_DIRECTORY=/k\nEXTERNAL_CERTIFICATE_ALIAS=x\n") }
     }
 
+    @Test("ZOWE_ZOSMF_HOST names where trust-zosmf fetches, unless ZOSMF_CERTIFICATE lists files")
+    func zosmfEndpoint() throws {
+        let bracketed = try resolve("KEYSTORE_DIRECTORY=/k\nZOWE_ZOSMF_HOST=[::1]\n")
+        #expect(bracketed.zosmfEndpoint == SetupSettings.ZosmfEndpoint(host: "::1", port: 443))
+        #expect(bracketed.verifyMode == .strict)
+        let named = try resolve("KEYSTORE_DIRECTORY=/k\nZOWE_ZOSMF_HOST=ZOSMF.Example.Test\nZOWE_ZOSMF_PORT=10443\nVERIFY_CERTIFICATES=false\nNONSTRICT_VERIFY_CERTIFICATES=false\n")
+        #expect(named.zosmfEndpoint == SetupSettings.ZosmfEndpoint(host: "zosmf.example.test", port: 10443))
+        #expect(named.verifyMode == .disabled)
+        let files = try resolve("KEYSTORE_DIRECTORY=/k\nZOWE_ZOSMF_HOST=zosmf.example.test\nZOSMF_CERTIFICATE=a.cer\n")
+        #expect(files.zosmfEndpoint == nil)
+        #expect(files.zosmfCertificates == ["/work/a.cer"])
+        do {
+            _ = try resolve("KEYSTORE_DIRECTORY=/k\nZOWE_ZOSMF_HOST=*.example.test\nZOWE_ZOSMF_PORT=0\n")
+            Issue.record("resolve should fail")
+        } catch {
+            #expect(error.items.map(\.id) == ["ZWEL1956E", "ZWEL1956E"])
+            #expect(error.items.map(\.location) == ["setup.env:2", "setup.env:3"])
+        }
+    }
+
     @Test("Aliases and component ids that would break file names are refused", arguments: ["", ".hidden", "a/b", "localca", "jwtsecret"])
     func aliases(alias: String) {
         #expect(SetupSettings.isValidAlias(alias) == false)
