@@ -89,10 +89,11 @@ echo "DEMOTEST $jobid ended $retcode"
 ZWE_DEMO_DIR="$demo" ZWE_BIN_DIR="$clone/.build/release" sh "$clone/scripts/demo-stop.sh" > "$work/stop.out" 2>&1
 left=""
 for dir in /proc/[0-9]*; do
-  if [ -r "$dir/environ" ] && tr '\0' '\n' < "$dir/environ" 2>/dev/null | grep -q "^INSTANCE_DIR=$demo/instance$"; then
+  # Processes may end while this loop reads them: their files vanish, which is no finding.
+  if { tr '\0' '\n' < "$dir/environ"; } 2>/dev/null | grep -q "^INSTANCE_DIR=$demo/instance$"; then
     left="$left ${dir#/proc/}"
   fi
-  if [ -r "$dir/cmdline" ] && tr '\0' ' ' < "$dir/cmdline" 2>/dev/null | grep -q -- "--data $demo/zosmf"; then
+  if { tr '\0' ' ' < "$dir/cmdline"; } 2>/dev/null | grep -q -- "--data $demo/zosmf"; then
     left="$left ${dir#/proc/}"
   fi
 done

@@ -21,7 +21,8 @@ final class TopologyFixture: @unchecked Sendable {
     ///   - trust: whether the keystore setup trusts z/OSMF (trust-zosmf).
     ///   - setup: more keystore setup values (verify flags).
     ///   - instanceSets: more instance.env values.
-    init(_ name: String = #function, zosmfArguments: [String] = [], trust: Bool = true,
+    ///   - trustFile: trust z/OSMF's certificate file (ZOSMF_CERTIFICATE) instead: no host name check at setup.
+    init(_ name: String = #function, zosmfArguments: [String] = [], trust: Bool = true, trustFile: Bool = false,
          setup: [(String, String)] = [], instanceSets: [String: String] = [:], start: Bool = true) throws {
         zosmfScratch = TemporaryDirectory(name + "-zosmf")
         zosmfData = zosmfScratch.path + "/zosmf"
@@ -30,6 +31,9 @@ final class TopologyFixture: @unchecked Sendable {
         if trust {
             // trust-zosmf: the setup fetches the chain from z/OSMF itself.
             zosmfSetup = [("ZOWE_ZOSMF_HOST", "localhost"), ("ZOWE_ZOSMF_PORT", "\(zosmfPort)")]
+        }
+        if trustFile {
+            zosmfSetup = [("ZOSMF_CERTIFICATE", zosmfData + "/zosmf.cer")]
         }
         let stub = try Harness.start(Harness.binDirectory + "/zwe", [
             "zosmf-stub", "--port", "\(zosmfPort)", "--data", zosmfData,

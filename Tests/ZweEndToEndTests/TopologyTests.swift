@@ -196,6 +196,19 @@ struct TopologyTests {
             #expect(started.status == 0, "\(started)")
             let refused = try topology.curl(topology.gateway + "/ibmzosmf/api/v1/zosmf/info", Self.basic)
             #expect(refused.status == 502 && refused.body.contains("ZWEAM511E"), "\(refused)")
+
+            // Its certificate file trusted by hand (no host check at setup): STRICT still refuses it, by host name.
+            let imported = try TopologyFixture(zosmfArguments: ["--hostname", "wrong.example"], trust: false, trustFile: true,
+                                               setup: verifyFlags, start: false)
+            defer { imported.stop() }
+            let checked = try imported.launcher.zwe(["validate", "-c", imported.instance, "--json"])
+            #expect(checked.status != 0 && checked.stdout.contains("ZWEL1962E"), "preflight names the host name: \(checked)")
+            let startedAnyway = try imported.launcher.zwe(["start", "-c", imported.instance], extra: ["ZWE_IGNORE_VALIDATION_ERRORS": "true"])
+            #expect(startedAnyway.status == 0, "\(startedAnyway)")
+            try imported.waitForRoutes(["ibmzosmf"])
+            let byHost = try imported.curl(imported.gateway + "/ibmzosmf/api/v1/zosmf/info", Self.basic)
+            #expect(byHost.status == 502 && byHost.body.contains("ZWEAM511E"), "\(byHost)")
+            #expect(byHost.body.contains("not valid for the host name 'localhost'"), "the hostname reason: \(byHost)")
         } else {
             let topology = try TopologyFixture(zosmfArguments: ["--hostname", "wrong.example"], setup: verifyFlags)
             defer { topology.stop() }
