@@ -84,16 +84,7 @@ public enum APICatalogComponent {
     }
 
     static func page() -> Response {
-        Response(
-            status: .ok,
-            headers: [
-                .contentType: "text/html; charset=utf-8",
-                .cacheControl: "no-store",
-                .contentSecurityPolicy: CatalogPage.contentSecurityPolicy,
-                .init("X-Content-Type-Options")!: "nosniff",
-                .init("Referrer-Policy")!: "no-referrer",
-            ],
-            body: .init(byteBuffer: ByteBuffer(string: CatalogPage.html)))
+        WebPage.response(html: CatalogPage.html, contentSecurityPolicy: CatalogPage.contentSecurityPolicy)
     }
 
     /// Every container, or the one holding service `id` (the container with only that service).

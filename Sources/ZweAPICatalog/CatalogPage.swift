@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ZweComponentRuntime
 
 /// The catalog's web page: one self-contained HTML document (no external assets, nothing
 /// fetched but the catalog's own JSON) whose inline script lists the services and refreshes
@@ -190,11 +191,6 @@ enum CatalogPage {
         """
 
     /// Allows exactly the inline style and script above, requests to the catalog itself, and nothing else.
-    static let contentSecurityPolicy: String = {
-        func hash(_ text: String) -> String {
-            "'sha256-" + Data(SHA256.hash(data: Data(text.utf8))).base64EncodedString() + "'"
-        }
-        return "default-src 'none'; script-src \(hash(script)); style-src \(hash(style)); connect-src 'self'; "
-            + "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-    }()
+    static let contentSecurityPolicy = WebPage.contentSecurityPolicy(
+        script: script, style: style, extra: "connect-src 'self'; img-src 'self'; form-action 'none'")
 }

@@ -39,15 +39,6 @@ public enum ExplorerJESComponent {
     }
 
     static func page() -> Response {
-        Response(
-            status: .ok,
-            headers: [
-                .contentType: "text/html; charset=utf-8",
-                .cacheControl: "no-store",
-                .contentSecurityPolicy: ExplorerPage.contentSecurityPolicy,
-                .init("X-Content-Type-Options")!: "nosniff",
-                .init("Referrer-Policy")!: "no-referrer",
-            ],
-            body: .init(byteBuffer: ByteBuffer(string: ExplorerPage.html)))
+        WebPage.response(html: ExplorerPage.html, contentSecurityPolicy: ExplorerPage.contentSecurityPolicy)
     }
 }

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import ZweComponentRuntime
 
 /// The JES explorer: one self-contained HTML document used through the gateway. Its script
 /// logs in with the gateway (`/gateway/api/v1/auth/login`, which sets the HttpOnly token
@@ -151,11 +151,6 @@ enum ExplorerPage {
         """
 
     /// Only the page's own inline script and style run; it talks only to its own origin.
-    static let contentSecurityPolicy: String = {
-        func hash(_ text: String) -> String {
-            "'sha256-" + Data(SHA256.hash(data: Data(text.utf8))).base64EncodedString() + "'"
-        }
-        return "default-src 'none'; script-src \(hash(script)); style-src \(hash(style)); connect-src 'self'; "
-            + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-    }()
+    static let contentSecurityPolicy = WebPage.contentSecurityPolicy(
+        script: script, style: style, extra: "connect-src 'self'; form-action 'self'")
 }
