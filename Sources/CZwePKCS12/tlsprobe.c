@@ -54,6 +54,20 @@ static int wait_for(int fd, int want_write, const struct timespec *deadline) {
     return ready > 0;
 }
 
+/* Adds DER certificates to the context's trust store; one that does not parse is skipped. */
+static void add_anchors(SSL_CTX *context, const uint8_t *const *anchors, const size_t *anchor_lengths,
+                        size_t anchor_count) {
+    X509_STORE *store = SSL_CTX_get_cert_store(context);
+    for (size_t i = 0; i < anchor_count; i++) {
+        const unsigned char *cursor = anchors[i];
+        X509 *anchor = d2i_X509(NULL, &cursor, (long)anchor_lengths[i]);
+        if (anchor != NULL) {
+            X509_STORE_add_cert(store, anchor);
+            X509_free(anchor);
+        }
+    }
+}
+
 int zwe_tls_probe(const char *address, int port, const char *path,
                   const uint8_t *const *anchors, const size_t *anchor_lengths, size_t anchor_count,
                   int timeout_ms, char *err, size_t err_capacity) {
@@ -103,15 +117,7 @@ int zwe_tls_probe(const char *address, int port, const char *path,
     context = SSL_CTX_new(TLS_client_method());
     if (context == NULL) { set_error(err, err_capacity, "SSL_CTX_new"); goto done; }
     SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
-    X509_STORE *store = SSL_CTX_get_cert_store(context);
-    for (size_t i = 0; i < anchor_count; i++) {
-        const unsigned char *cursor = anchors[i];
-        X509 *anchor = d2i_X509(NULL, &cursor, (long)anchor_lengths[i]);
-        if (anchor != NULL) {
-            X509_STORE_add_cert(store, anchor);
-            X509_free(anchor);
-        }
-    }
+    add_anchors(context, anchors, anchor_lengths, anchor_count);
     ERR_clear_error();
     SSL_CTX_set_verify(context, SSL_VERIFY_PEER, NULL);
     ssl = SSL_new(context);
@@ -306,15 +312,7 @@ int zwe_tls_handshake(const char *host, int port,
     /* Never fail the handshake on the certificate: the caller wants the chain either way. */
     SSL_CTX_set_verify(context, SSL_VERIFY_NONE, NULL);
     if (verify) {
-        X509_STORE *store = SSL_CTX_get_cert_store(context);
-        for (size_t i = 0; i < anchor_count; i++) {
-            const unsigned char *cursor = anchors[i];
-            X509 *anchor = d2i_X509(NULL, &cursor, (long)anchor_lengths[i]);
-            if (anchor != NULL) {
-                X509_STORE_add_cert(store, anchor);
-                X509_free(anchor);
-            }
-        }
+        add_anchors(context, anchors, anchor_lengths, anchor_count);
         /* Java takes every truststore entry as an anchor, an intermediate or a leaf included. */
         X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(context), X509_V_FLAG_PARTIAL_CHAIN);
     }
