@@ -38,7 +38,9 @@ public final class Running: @unchecked Sendable {
             if !process.isRunning { return stdout.contains(text) ? ContinuousClock.now - started : nil }
             try? await Task.sleep(for: .milliseconds(2))
         }
-        return nil
+        // Looked at once more after the deadline: when tests that block their threads keep this
+        // task from running, it may wake only after the deadline although the text came in time.
+        return stdout.contains(text) ? ContinuousClock.now - started : nil
     }
 
     /// The exit status, or nil if still running after `timeout`.

@@ -75,7 +75,9 @@ struct ZOSMFStubTests {
 
     @Test("Jobs run INPUT -> ACTIVE -> OUTPUT: IEFBR14 and IEBGENER CC 0000 (SYSUT2 = SYSUT1), unknown program ABEND S806, bad JCL JCL ERROR; bad submissions 400; changes need X-CSRF-ZOSMF-HEADER")
     func jobsRun() async throws {
-        let stub = try await StubProcess.start(["--input-delay-ms", "300", "--active-delay-ms", "1500"])
+        // A long ACTIVE phase: the test polls with curl, which can take seconds to start on a
+        // machine that runs the whole suite on two cores.
+        let stub = try await StubProcess.start(["--input-delay-ms", "300", "--active-delay-ms", "5000"])
         defer { stub.kill() }
 
         // IEBGENER, watched through its phases.
