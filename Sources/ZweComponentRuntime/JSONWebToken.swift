@@ -149,3 +149,23 @@ public struct TokenSigner: Sendable {
         return Data(base64Encoded: base64)
     }
 }
+
+/// Where a request carries the apimlAuthenticationToken: its cookie, or `Authorization: Bearer`.
+/// The gateway and the services that read the token (the jobs API) find it the same way.
+public enum ZoweTokenLocation {
+    public static let cookieName = "apimlAuthenticationToken"
+
+    /// The token of a request, from its `Cookie` and `Authorization` header values.
+    public static func token(cookies: [String], authorization: [String]) -> String? {
+        for header in cookies {
+            for pair in header.split(separator: ";") {
+                let trimmed = pair.trimmingCharacters(in: .whitespaces)
+                if trimmed.hasPrefix(cookieName + "=") { return String(trimmed.dropFirst(cookieName.count + 1)) }
+            }
+        }
+        for value in authorization where value.lowercased().hasPrefix("bearer ") {
+            return value.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        }
+        return nil
+    }
+}

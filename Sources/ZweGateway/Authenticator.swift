@@ -22,7 +22,7 @@ final class Authenticator: Sendable {
     private let client: SouthboundClient
     private let loggedOut = Mutex([String: Int64]())
 
-    static let cookieName = "apimlAuthenticationToken"
+    static let cookieName = ZoweTokenLocation.cookieName
 
     init(signer: TokenSigner, provider: AuthenticationProvider, lifetime: Duration, client: SouthboundClient) {
         self.signer = signer
@@ -142,16 +142,7 @@ final class Authenticator: Sendable {
 
     /// The token of a request: the cookie, or `Authorization: Bearer`.
     static func token(cookies: [String], authorization: [String]) -> String? {
-        for header in cookies {
-            for pair in header.split(separator: ";") {
-                let trimmed = pair.trimmingCharacters(in: .whitespaces)
-                if trimmed.hasPrefix(cookieName + "=") { return String(trimmed.dropFirst(cookieName.count + 1)) }
-            }
-        }
-        for value in authorization where value.lowercased().hasPrefix("bearer ") {
-            return value.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        }
-        return nil
+        ZoweTokenLocation.token(cookies: cookies, authorization: authorization)
     }
 
     /// `user:password` of `Authorization: Basic`.

@@ -175,15 +175,7 @@ struct JobsRoutes: Sendable {
     func identity(_ request: Request) throws(JobsError) -> ZOSMFIdentity {
         let authorization = request.headers[values: .authorization]
         if let basic = authorization.first(where: { $0.lowercased().hasPrefix("basic ") }) { return .basic(basic) }
-        var token = authorization.first { $0.lowercased().hasPrefix("bearer ") }.map { String($0.dropFirst(7)) }
-        if token == nil {
-            for header in request.headers[values: .cookie] {
-                for pair in header.split(separator: ";") {
-                    let trimmed = pair.trimmingCharacters(in: .whitespaces)
-                    if trimmed.hasPrefix("apimlAuthenticationToken=") { token = String(trimmed.dropFirst(25)) }
-                }
-            }
-        }
+        let token = ZoweTokenLocation.token(cookies: request.headers[values: .cookie], authorization: authorization)
         guard let token, !token.isEmpty else {
             throw JobsError(status: 401, message: "Authentication is required: log in through the gateway (POST /gateway/api/v1/auth/login) or send Basic credentials")
         }
