@@ -61,7 +61,8 @@ final class RegistryWatcher: Service, Sendable {
     }
 
     /// Reads `GET /eureka/apps` from the first discovery service that answers; returns its base URL.
-    private func readWhole() async throws -> String {
+    /// - Parameter announce: log ZWEL1801I; not for the re-reads after a delta that did not fit.
+    private func readWhole(announce: Bool = true) async throws -> String {
         var reasons: [String] = []
         for base in discoveryServices {
             do {
@@ -71,7 +72,7 @@ final class RegistryWatcher: Service, Sendable {
                 let read = Diagnostic(MessageCatalog.gatewayRegistryRead, [
                     "services": "\(table.services.count)", "instances": "\(table.instances.count)", "url": base,
                 ])
-                logger.info("\(read)")
+                if announce { logger.info("\(read)") } else { logger.debug("\(read)") }
                 return base
             } catch let failure as ReadFailure {
                 reasons.append("\(base): \(failure.reason)")
@@ -89,7 +90,7 @@ final class RegistryWatcher: Service, Sendable {
         }
         // The delta does not lead to the registry's state: a change fell out of the delta window.
         logger.debug("registry delta from \(base) does not match (\(table.hashcode) vs \(delta.appsHashcode)); reading it whole")
-        _ = try await readWhole()
+        _ = try await readWhole(announce: false)
     }
 
     private func read(_ url: String) async throws -> EurekaApplications {
