@@ -152,8 +152,7 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
             let candidates = gateway.routing.order(service)
             let exchange = Exchange(serviceID: serviceID, path: servicePath, gatewayPrefix: prefix, candidates: candidates)
             exchange.zosmfScheme = service.authenticationScheme == "zosmf"
-            let timeout = TimeAmount.nanoseconds(Int64(gateway.settings.timeout.components.seconds) * 1_000_000_000
-                + gateway.settings.timeout.components.attoseconds / 1_000_000_000)
+            let timeout = TimeAmount.milliseconds(gateway.settings.timeoutMilliseconds)
             let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
             let timed = NIOLoopBound(exchange, eventLoop: context.eventLoop)
             exchange.timer = context.eventLoop.scheduleTask(in: timeout) {
@@ -288,7 +287,7 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         let path = head.map { String(RouteTable.split($0.uri).path) } ?? exchange.path
         if exchange.failures.allSatisfy({ $0.kind == .timeout }) {
             finish(.error(.gatewayTimeout, Diagnostic(MessageCatalog.gatewayTimeout, [
-                "url": exchange.url, "milliseconds": "\(gateway.settings.timeout.components.seconds * 1000)",
+                "url": exchange.url, "milliseconds": "\(gateway.settings.timeoutMilliseconds)",
             ])))
         } else {
             finish(.error(.internalServerError, Diagnostic(MessageCatalog.gatewayAllInstancesFailed, [
@@ -389,8 +388,7 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
             context?.close(promise: nil)
             return
         }
-        let milliseconds = gateway.settings.timeout.components.seconds * 1000
-            + gateway.settings.timeout.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = gateway.settings.timeoutMilliseconds
         respond(.error(.gatewayTimeout, Diagnostic(MessageCatalog.gatewayTimeout, [
             "url": exchange.url, "milliseconds": "\(milliseconds)",
         ])))

@@ -21,6 +21,10 @@ enum AuthenticationProvider: Sendable, Equatable {
 struct GatewaySettings: Sendable {
     /// APIML_GATEWAY_TIMEOUT_MILLIS: connect plus the whole response of one southbound request.
     var timeout: Duration
+    /// The same, as configured, for messages.
+    var timeoutMilliseconds: Int64 {
+        timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+    }
     /// How often the registry's delta is asked for (ZWE_GATEWAY_REGISTRY_REFRESH_SECONDS, default 1).
     var registryRefresh: Duration
     /// ZWE_GATEWAY_MAX_BODY_BYTES: the largest request body held for a retry (default 64 MiB).
