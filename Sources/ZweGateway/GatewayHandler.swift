@@ -18,10 +18,15 @@ struct GatewayContext: Sendable {
     let logsRequests: Bool
 }
 
-/// One northbound connection: reads a request (HTTPServerPipelineHandler hands over one at a
-/// time), answers the gateway's own endpoints, and proxies the rest to an instance of the
-/// service its path names, streaming the response back. A request whose body has been read
-/// whole can be sent again, so a refused connection is retried on the next instance.
+/// One northbound connection: reads a request, answers the gateway's own endpoints, and
+/// proxies the rest to an instance of the service its path names, streaming the response
+/// back. A request whose body has been read whole can be sent again, so a refused connection
+/// is retried on the next instance.
+///
+/// Pipelined requests wait in a queue until the response before them is complete; reading
+/// pauses only when the queue grows long, so that the common case (one request at a time)
+/// costs no change of the socket's registration. A request the decoder cannot parse gets a
+/// 400 and the connection closes.
 final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -38,6 +43,17 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     /// For the debug line of each request.
     private var responseStatus: HTTPResponseStatus?
     private var exchange: Exchange?
+    /// From a request's end until its response's end.
+    private var responding = false
+    /// Parts of pipelined requests that came while a response was in progress.
+    private var queued = CircularBuffer<HTTPServerRequestPart>()
+    private var readingPaused = false
+    /// Queued parts beyond which reading pauses.
+    private static let queueLimit = 64
+    /// The one timer of the connection: due at or before the current exchange's deadline,
+    /// moved on rather than replaced while requests keep finishing in time.
+    private var timeoutTimer: Scheduled<Void>?
+    private var timeoutTimerDue = NIODeadline.distantFuture
 
     /// A proxied request in progress; callbacks of a connection attempt check that theirs is
     /// still the current one.
@@ -64,7 +80,9 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         var reused = false
         var retriedStale = false
         var headSent = false
-        var timer: Scheduled<Void>?
+        /// Whether reading from the service paused for a slow client.
+        var upstreamPaused = false
+        var deadline = NIODeadline.distantFuture
 
         var instance: UpstreamInstance { candidates[index] }
         var url: String { instance.baseURL + path }
@@ -86,7 +104,20 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     // MARK: - Reading the request
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        if responding || !queued.isEmpty {
+            queued.append(part)
+            if queued.count >= Self.queueLimit, !readingPaused {
+                readingPaused = true
+                context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+            }
+            return
+        }
+        read(part, context: context)
+    }
+
+    private func read(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let requestHead):
             head = requestHead
             body = nil
@@ -111,7 +142,19 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
             }
         case .end:
             guard let requestHead = head else { return }
+            responding = true
             dispatch(requestHead, context: context)
+        }
+    }
+
+    /// After a response: the requests that queued up behind it, in order.
+    private func readQueued(context: ChannelHandlerContext) {
+        while !responding, context.channel.isActive, let part = queued.popFirst() {
+            read(part, context: context)
+        }
+        if readingPaused, queued.count < Self.queueLimit / 2 {
+            readingPaused = false
+            context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
         }
     }
 
@@ -152,14 +195,33 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
             let candidates = gateway.routing.order(service)
             let exchange = Exchange(serviceID: serviceID, path: servicePath, gatewayPrefix: prefix, candidates: candidates)
             exchange.zosmfScheme = service.authenticationScheme == "zosmf"
-            let timeout = TimeAmount.milliseconds(gateway.settings.timeoutMilliseconds)
-            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-            let timed = NIOLoopBound(exchange, eventLoop: context.eventLoop)
-            exchange.timer = context.eventLoop.scheduleTask(in: timeout) {
-                if handler.value.exchange === timed.value { handler.value.timedOut() }
-            }
+            exchange.deadline = .now() + gateway.settings.timeoutAmount
             self.exchange = exchange
+            armTimeout(for: exchange.deadline, context: context)
             attempt(fresh: false)
+        }
+    }
+
+    // MARK: - The gateway timeout
+
+    /// Makes sure the connection's timer fires by `deadline`. A timer already due earlier stays:
+    /// when it fires early it moves itself on to the deadline of the exchange then current.
+    private func armTimeout(for deadline: NIODeadline, context: ChannelHandlerContext) {
+        guard timeoutTimer == nil || timeoutTimerDue > deadline else { return }
+        timeoutTimer?.cancel()
+        timeoutTimerDue = deadline
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timeoutTimer = context.eventLoop.scheduleTask(deadline: deadline) { handler.value.timeoutTimerFired() }
+    }
+
+    private func timeoutTimerFired() {
+        timeoutTimer = nil
+        timeoutTimerDue = .distantFuture
+        guard let exchange, let context else { return }
+        if exchange.deadline <= .now() {
+            timedOut()
+        } else {
+            armTimeout(for: exchange.deadline, context: context)
         }
     }
 
@@ -168,6 +230,10 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     private func attempt(fresh: Bool) {
         guard let exchange else { return }
         let instance = exchange.instance
+        if !fresh, let idle = pool.takeIdle(instance) {
+            send(on: idle, reused: true)
+            return
+        }
         let future = fresh ? pool.connect(instance).map { (connection: $0, reused: false) } : pool.acquire(instance)
         let handler = NIOLoopBound(self, eventLoop: pool.eventLoop)
         let attempted = NIOLoopBound(exchange, eventLoop: pool.eventLoop)
@@ -208,24 +274,26 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     /// The request's headers as the service gets them: hop-by-hop headers dropped, Host of the
     /// instance, the body's length, and where the request came from.
     private func forwardedHeaders(_ requestHead: HTTPRequestHead, instance: UpstreamInstance, prefix: String) -> HTTPHeaders {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(requestHead.headers.count + 6)
+        // The client's headers stay as they are but for those removed here (the usual request
+        // has none of them but Host): no copy of each one.
+        var headers = requestHead.headers
         let named = Self.connectionOptions(requestHead.headers)
         var originalHost: String?
         var earlierForwardedFor: String?
+        var removing: [String] = []
         for (name, value) in requestHead.headers {
             if HeaderName.equals(name, "host") {
                 originalHost = value
-                continue
-            }
-            if HeaderName.equals(name, "x-forwarded-for") {
+                removing.append(name)
+            } else if HeaderName.equals(name, "x-forwarded-for") {
                 earlierForwardedFor = value
-                continue
+                removing.append(name)
+            } else if HeaderName.isHopByHop(name) || HeaderName.equals(name, "content-length") || HeaderName.isForwarded(name)
+                        || (!named.isEmpty && named.contains(name.lowercased())) {
+                removing.append(name)
             }
-            if HeaderName.isHopByHop(name) || HeaderName.equals(name, "content-length") || HeaderName.isForwarded(name) { continue }
-            if !named.isEmpty, named.contains(name.lowercased()) { continue }
-            headers.add(name: name, value: value)
         }
+        for name in removing { headers.remove(name: name) }
         headers.add(name: "Host", value: instance.authority)
         let length = body?.readableBytes ?? 0
         if length > 0 || requestHead.headers.contains(name: "content-length") || requestHead.headers.contains(name: "transfer-encoding") {
@@ -301,17 +369,16 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         exchange.headSent = true
         exchange.upstreamKeepAlive = upstream.isKeepAlive
         responseStatus = upstream.status
-        var response = HTTPResponseHead(version: requestHead.version, status: upstream.status)
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(upstream.headers.count)
+        // The service's headers pass as they are but for those of its connection only.
+        var headers = upstream.headers
         let named = Self.connectionOptions(upstream.headers)
-        for (name, value) in upstream.headers {
-            if HeaderName.isHopByHop(name) { continue }
-            if !named.isEmpty, named.contains(name.lowercased()) { continue }
-            headers.add(name: name, value: value)
+        var removing: [String] = []
+        for (name, _) in upstream.headers where HeaderName.isHopByHop(name) || (!named.isEmpty && named.contains(name.lowercased())) {
+            removing.append(name)
         }
+        for name in removing { headers.remove(name: name) }
         if !keepAlive { headers.add(name: "Connection", value: "close") }
-        response.headers = headers
+        let response = HTTPResponseHead(version: requestHead.version, status: upstream.status, headers: headers)
         context.write(wrapOutboundOut(.head(response)), promise: nil)
     }
 
@@ -319,7 +386,8 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         guard let context, let connection = exchange?.connection else { return }
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         // A slow client: stop reading from the service until the client has caught up.
-        if !context.channel.isWritable {
+        if !context.channel.isWritable, let exchange, !exchange.upstreamPaused {
+            exchange.upstreamPaused = true
             connection.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         }
     }
@@ -329,7 +397,8 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable, let connection = exchange?.connection {
+        if context.channel.isWritable, let exchange, exchange.upstreamPaused, let connection = exchange.connection {
+            exchange.upstreamPaused = false
             connection.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
         }
         context.fireChannelWritabilityChanged()
@@ -337,11 +406,12 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
 
     func upstreamEnd() {
         guard let exchange else { return }
-        exchange.timer?.cancel()
         self.exchange = nil
         if let connection = exchange.connection {
             if exchange.upstreamKeepAlive {
-                connection.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+                if exchange.upstreamPaused {
+                    connection.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+                }
                 pool.release(connection)
             } else {
                 connection.channel.close(promise: nil)
@@ -355,7 +425,6 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         exchange.connection = nil
         if exchange.headSent {
             // Part of the response is out: the client can only learn of it by the connection closing.
-            exchange.timer?.cancel()
             self.exchange = nil
             context?.close(promise: nil)
             return
@@ -396,7 +465,6 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
 
     /// Ends the exchange with a response of the gateway's own.
     private func finish(_ response: GatewayResponse) {
-        exchange?.timer?.cancel()
         if let connection = exchange?.connection { connection.channel.close(promise: nil) }
         exchange = nil
         respond(response)
@@ -428,11 +496,15 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         }
         head = nil
         body = nil
+        responding = false
         let promise: EventLoopPromise<Void>? = close ? context.eventLoop.makePromise() : nil
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
         if let promise {
+            queued.removeAll()
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             promise.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
+        } else if !queued.isEmpty || readingPaused {
+            readQueued(context: context)
         }
     }
 
@@ -440,16 +512,29 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
 
     func channelInactive(context: ChannelHandlerContext) {
         if let exchange {
-            exchange.timer?.cancel()
             exchange.connection?.channel.close(promise: nil)
             self.exchange = nil
         }
+        timeoutTimer?.cancel()
+        timeoutTimer = nil
+        queued.removeAll()
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // TLS errors of clients that go away, resets: nothing to answer.
         if gateway.logsRequests { gateway.logger.debug("connection from \(clientAddress) closed: \(error)") }
+        // A request the decoder cannot read: 400 when no response has begun (a response in
+        // progress can only be cut short), then the connection closes. TLS errors of clients
+        // that go away, resets: nothing to answer.
+        if error is HTTPParserError, !responding, context.channel.isActive {
+            var head = HTTPResponseHead(version: .http1_1, status: .badRequest)
+            head.headers.add(name: "Content-Length", value: "0")
+            head.headers.add(name: "Connection", value: "close")
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in bound.value.close(promise: nil) }
+            return
+        }
         context.close(promise: nil)
     }
 }

@@ -59,8 +59,10 @@ final class GatewayServer: Service, Sendable {
                         let operations = channel.pipeline.syncOperations
                         try operations.addHandler(NIOSSLServerHandler(context: tls))
                         // Response headers come from services through NIO's parser, or are our own.
+                        // Pipelining and malformed requests are the handler's own work: NIO's
+                        // helpers for them pause and resume reading around every request.
                         try operations.configureHTTPServerPipeline(
-                            withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false)
+                            withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
                         try operations.addHandler(GatewayHandler(gateway: gateway, pool: gateway.pools.pool(for: channel.eventLoop)))
                     }.flatMapErrorThrowing { error in
                         gateway.logger.warning("gateway: a connection could not be set up: \(error)")

@@ -1,3 +1,4 @@
+import NIOCore
 import Foundation
 import ZweComponentRuntime
 import ZweMessages
@@ -25,6 +26,8 @@ struct GatewaySettings: Sendable {
     var timeoutMilliseconds: Int64 {
         timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
     }
+    /// The same, for NIO's timers.
+    var timeoutAmount: TimeAmount { .milliseconds(timeoutMilliseconds) }
     /// How often the registry's delta is asked for (ZWE_GATEWAY_REGISTRY_REFRESH_SECONDS, default 1).
     var registryRefresh: Duration
     /// ZWE_GATEWAY_MAX_BODY_BYTES: the largest request body held for a retry (default 64 MiB).

@@ -203,7 +203,21 @@ struct RouteTable: Sendable {
 
     private static func equal(_ route: [Substring], _ path: ArraySlice<Substring>) -> Bool {
         guard route.count == path.count else { return false }
-        return zip(route, path).allSatisfy { $0.0.lowercased() == $0.1.lowercased() }
+        return zip(route, path).allSatisfy { equalIgnoringASCIICase($0.0, $0.1) }
+    }
+
+    /// Case-insensitive for ASCII letters, without making lower-case copies.
+    static func equalIgnoringASCIICase(_ left: Substring, _ right: Substring) -> Bool {
+        guard left.utf8.count == right.utf8.count else { return false }
+        return zip(left.utf8, right.utf8).allSatisfy { $0 == $1 || (lower($0) == lower($1) && isLetter($0)) }
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
     }
 
     static func split(_ target: String) -> (path: Substring, query: Substring?) {
@@ -237,7 +251,11 @@ struct RouteTable: Sendable {
     /// Encoded characters that would change the route once a service decodes them: `/`, `.`,
     /// `\`, `;` and `%` itself (double encoding).
     static func hasProhibitedEncoding(_ path: Substring) -> Bool {
-        let bytes = Array(path.utf8)
+        if let found = path.utf8.withContiguousStorageIfAvailable({ hasProhibitedEncoding($0) }) { return found }
+        return Array(path.utf8).withUnsafeBufferPointer { hasProhibitedEncoding($0) }
+    }
+
+    private static func hasProhibitedEncoding(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         for (index, byte) in bytes.enumerated() {
             if byte == UInt8(ascii: "\\") { return true }
             guard byte == UInt8(ascii: "%"), index + 2 < bytes.count else { continue }

@@ -152,16 +152,26 @@ final class UpstreamPool: @unchecked Sendable {
 
     /// An idle connection to the instance when there is one (`reused` true), else a new one.
     func acquire(_ instance: UpstreamInstance) -> EventLoopFuture<(connection: UpstreamConnection, reused: Bool)> {
+        if let connection = takeIdle(instance) {
+            return eventLoop.makeSucceededFuture((connection, true))
+        }
+        return connect(instance).map { ($0, false) }
+    }
+
+    /// An idle connection to the instance, still open and not idle too long, if there is one:
+    /// the usual case under load, answered without a future.
+    func takeIdle(_ instance: UpstreamInstance) -> UpstreamConnection? {
         eventLoop.preconditionInEventLoop()
+        guard idle[instance.poolKey]?.isEmpty == false else { return nil }
         let stale = NIODeadline.now() - idleTimeout
-        while var list = idle[instance.poolKey], let connection = list.popLast() {
-            idle[instance.poolKey] = list.isEmpty ? nil : list
+        // An emptied list keeps its key: the keys are the few instances in use.
+        while let connection = idle[instance.poolKey]?.popLast() {
             if connection.channel.isActive, connection.idleSince > stale {
-                return eventLoop.makeSucceededFuture((connection, true))
+                return connection
             }
             connection.channel.close(promise: nil)
         }
-        return connect(instance).map { ($0, false) }
+        return nil
     }
 
     /// A new connection, ready for a request (TLS handshake done).
@@ -220,15 +230,14 @@ final class UpstreamPool: @unchecked Sendable {
     func release(_ connection: UpstreamConnection) {
         eventLoop.preconditionInEventLoop()
         guard connection.channel.isActive else { return }
-        var list = idle[connection.key] ?? []
-        guard list.count < maximumIdlePerKey else {
+        guard (idle[connection.key]?.count ?? 0) < maximumIdlePerKey else {
             connection.channel.close(promise: nil)
             return
         }
         connection.handler.delegate = nil
         connection.idleSince = .now()
-        list.append(connection)
-        idle[connection.key] = list
+        // Appended in place: taking the list out and storing it back would copy it each time.
+        idle[connection.key, default: []].append(connection)
     }
 
     private func remove(_ connection: UpstreamConnection) {
