@@ -159,14 +159,15 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     }
 
     private func dispatch(_ requestHead: HTTPRequestHead, context: ChannelHandlerContext) {
-        let path = String(RouteTable.split(requestHead.uri).path)
+        // The path for messages; made only when one is written.
+        var path: String { String(RouteTable.split(requestHead.uri).path) }
         if bodyTooLarge {
             keepAlive = false
             respond(.error(.payloadTooLarge, Diagnostic(MessageCatalog.gatewayRequestTooLarge,
                                                         ["path": path, "bytes": "\(gateway.settings.maxBodyBytes)"])))
             return
         }
-        if let local = gateway.endpoints.answer(requestHead, body: body, on: context.eventLoop) {
+        if LocalEndpoints.mayAnswer(requestHead.uri), let local = gateway.endpoints.answer(requestHead, body: body, on: context.eventLoop) {
             let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
             local.hop(to: context.eventLoop).whenComplete { result in
                 switch result {
@@ -333,8 +334,16 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
 
     /// Header names a `Connection` header lists: hop-by-hop for this connection only.
     private static func connectionOptions(_ headers: HTTPHeaders) -> Set<String> {
-        guard headers.contains(name: "connection") else { return [] }
-        return Set(headers[canonicalForm: "connection"].map { $0.lowercased() })
+        var named: Set<String> = []
+        for (name, value) in headers where HeaderName.equals(name, "connection") {
+            for option in value.utf8.split(separator: UInt8(ascii: ",")) {
+                let trimmed = option.drop(while: { $0 == 0x20 || $0 == 0x09 }).reversed().drop(while: { $0 == 0x20 || $0 == 0x09 })
+                let token = String(decoding: trimmed.reversed(), as: UTF8.self).lowercased()
+                // `keep-alive` and `close` name no header but keep-alive's own, removed anyway.
+                if token != "keep-alive", token != "close", !token.isEmpty { named.insert(token) }
+            }
+        }
+        return named
     }
 
     private func connectFailed(_ error: any Error) {

@@ -12,6 +12,16 @@ struct LocalEndpoints: Sendable {
     let version: String
 
     /// The answer when the path is one of the gateway's own, else nil (the request is routed).
+    /// Whether the target can name one of the gateway's own endpoints: its first segment is
+    /// none, `application`, `gateway` or `api` (for `/api/v1/gateway`). A look at its first
+    /// bytes, so that proxied requests skip `answer`.
+    static func mayAnswer(_ target: String) -> Bool {
+        let path = RouteTable.split(target).path.utf8.drop(while: { $0 == UInt8(ascii: "/") })
+        let first = path.prefix(while: { $0 != UInt8(ascii: "/") })
+        return first.isEmpty || first.elementsEqual("application".utf8) || first.elementsEqual("gateway".utf8)
+            || first.elementsEqual("api".utf8)
+    }
+
     func answer(_ head: HTTPRequestHead, body: ByteBuffer?, on loop: any EventLoop) -> EventLoopFuture<GatewayResponse>? {
         let path = String(RouteTable.split(head.uri).path)
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)

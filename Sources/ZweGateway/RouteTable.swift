@@ -173,7 +173,10 @@ struct RouteTable: Sendable {
     }
 
     private func service(named segment: Substring) -> RoutedService? {
-        let id = segment.lowercased()
+        // Ids are mostly lower case already: no lower-case copy then (and a short id is a
+        // string without storage of its own).
+        let id = segment.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) })
+            ? segment.lowercased() : String(segment)
         guard !Self.unroutable.contains(id) else { return nil }
         return services[id]
     }
@@ -221,29 +224,36 @@ struct RouteTable: Sendable {
     }
 
     static func split(_ target: String) -> (path: Substring, query: Substring?) {
-        guard let mark = target.firstIndex(of: "?") else { return (Substring(target), nil) }
-        return (target[..<mark], target[target.index(after: mark)...])
+        // By bytes: `?` is ASCII, and a search by characters would segment graphemes.
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (Substring(target), nil) }
+        return (target[..<mark], target[target.utf8.index(after: mark)...])
     }
 
     /// The path's segments with `.` and `..` resolved (RFC 3986 5.2.4), so that no path can
     /// climb out of a service's prefix. A trailing slash stays as an empty last segment.
     static func removingDotSegments(_ path: Substring) -> [Substring] {
-        var trimmed = path
-        while trimmed.first == "/" { trimmed = trimmed.dropFirst() }
-        guard !trimmed.isEmpty else { return [] }
+        // By bytes: `/` and `.` are ASCII, so every cut is on a character boundary.
+        let bytes = path.utf8
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var start = bytes.startIndex
+        while start < bytes.endIndex, bytes[start] == slash { start = bytes.index(after: start) }
+        guard start < bytes.endIndex else { return [] }
         var output: [Substring] = []
-        let input = trimmed.split(separator: "/", omittingEmptySubsequences: false)
-        for (index, segment) in input.enumerated() {
-            let last = index == input.count - 1
-            switch segment {
-            case ".":
+        output.reserveCapacity(8)
+        while true {
+            let end = bytes[start...].firstIndex(of: slash) ?? bytes.endIndex
+            let last = end == bytes.endIndex
+            let segment = bytes[start..<end]
+            if segment.count == 1, segment.first == dot {
                 if last { output.append("") }
-            case "..":
+            } else if segment.count == 2, segment.allSatisfy({ $0 == dot }) {
                 if !output.isEmpty { output.removeLast() }
                 if last { output.append("") }
-            default:
-                output.append(segment)
+            } else {
+                output.append(Substring(segment))
             }
+            if last { break }
+            start = bytes.index(after: end)
         }
         return output
     }

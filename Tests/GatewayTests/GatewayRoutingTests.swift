@@ -189,4 +189,61 @@ struct GatewayRoutingTests {
         let gone = try await apiml.waitFor("/twins/api/v1/x", status: 404)
         #expect(gone.status == 404 && gone.message?.number == "ZWEAM104E", "\(gone)")
     }
+
+    @Test("Pipelined requests are answered in order on one connection; a request that cannot be parsed gets 400 and the connection closes")
+    func pipeliningAndMalformed() async throws {
+        let keystore = try await Keystore.make("EC-P256")
+        let apiml = try await APIML(keystore)
+        defer { apiml.stop() }
+        let certificate = try await ServiceCertificate.make(.localCA(san: "DNS:localhost,IP:127.0.0.1"), keystore: keystore)
+        let echo = try await TestService(name: "echo", certificate: certificate, keystore: keystore)
+        defer { echo.stop() }
+        try await apiml.register(echo, serviceID: "echo")
+        _ = try await apiml.waitFor("/echo/api/v1/ready", status: 200)
+
+        // Four requests in one TLS write (a proxied one, a slow one, the gateway's own, a POST
+        // with a body), then a fifth after the answers: each answer in order, on one connection.
+        let script = """
+        import json, socket, ssl, sys
+        port, ca = int(sys.argv[1]), sys.argv[2]
+        def read_answer(f):
+            status = f.readline().decode()
+            if not status: return None
+            headers = {}
+            while True:
+                line = f.readline().decode().strip()
+                if not line: break
+                name, value = line.split(":", 1)
+                headers[name.strip().lower()] = value.strip()
+            body = f.read(int(headers.get("content-length", "0")))
+            return {"status": int(status.split()[1]), "headers": headers, "body": body.decode()}
+        def path_of(answer):
+            try: return json.loads(answer["body"]).get("path")
+            except Exception: return None
+        context = ssl.create_default_context(cafile=ca)
+        with socket.create_connection(("127.0.0.1", port)) as raw, context.wrap_socket(raw, server_hostname="localhost") as s:
+            def request(method, path, body=b""):
+                return (f"{method} {path} HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Length: {len(body)}\\r\\n\\r\\n").encode() + body
+            s.sendall(request("GET", "/echo/api/v1/first") + request("GET", "/echo/api/v1/slow?sleep=0.3")
+                      + request("GET", "/application/health") + request("POST", "/echo/api/v1/last", b"x" * 3000))
+            f = s.makefile("rb")
+            answers = [read_answer(f) for _ in range(4)]
+            s.sendall(request("GET", "/echo/api/v1/again"))
+            answers.append(read_answer(f))
+            print(json.dumps([[a["status"], path_of(a) if a["headers"].get("content-type", "").startswith("application/json") else None] for a in answers]))
+        with socket.create_connection(("127.0.0.1", port)) as raw, context.wrap_socket(raw, server_hostname="localhost") as s:
+            s.sendall(b"NOT AN HTTP REQUEST\\x01\\r\\n\\r\\n")
+            f = s.makefile("rb")
+            bad = read_answer(f)
+            rest = f.read()
+            print(json.dumps([bad["status"], bad["headers"].get("connection"), len(rest)]))
+        """
+        let result = try await runTool("python3", ["-c", script, "\(apiml.gatewayPort)", keystore.caCertificate], timeout: .seconds(30))
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(result.status == 0 && lines.count == 2, "\(result)")
+        guard lines.count == 2, let answers = jsonObject(lines[0]) as? [[Any]], let bad = jsonObject(lines[1]) as? [Any] else { return }
+        #expect(answers.map { $0[0] as? Int } == [200, 200, 200, 200, 200], "\(result)")
+        #expect(answers.map { $0[1] as? String } == ["/api/v1/first", "/api/v1/slow?sleep=0.3", nil, "/api/v1/last", "/api/v1/again"], "\(result)")
+        #expect(bad[0] as? Int == 400 && bad[1] as? String == "close" && bad[2] as? Int == 0, "\(result)")
+    }
 }
