@@ -1,12 +1,12 @@
 #!/bin/sh
 # Benchmark P1 (quality.md): keystore setup, RSA-2048, median of N runs, against the
 # command-line peer (bench/peer-setup.sh) in the same run; and an EC-P256 setup.
-# Usage: bench/setup.sh [--quick]   (quick: 3 runs, debug build allowed via ZWE_BIN_DIR)
+# Usage: bench/setup.sh [--quick]   (quick: 3 runs, no warm-up; ZWE_BIN_DIR selects the build)
 # ZWE_BENCH_RESULTS=FILE: also appends one JSON line per target row to FILE (bench/run.sh).
 set -eu
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
-runs=10
-[ "${1:-}" = "--quick" ] && runs=3
+runs=10 warmup=1
+[ "${1:-}" = "--quick" ] && runs=3 warmup=0
 command -v hyperfine >/dev/null || { apt-get update >/dev/null && apt-get install -y hyperfine >/dev/null; }
 sh "$root/scripts/install-deps.sh" >/dev/null
 if [ -z "${ZWE_BIN_DIR:-}" ]; then
@@ -18,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 export PW=password ZWE_BIN_DIR
 printf 'KEYSTORE_DIRECTORY=%s/rsa\n' "$work" > "$work/rsa.env"
 printf 'KEYSTORE_DIRECTORY=%s/ec\nKEY_ALGORITHM=EC-P256\n' "$work" > "$work/ec.env"
-hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$work/result.json" \
+hyperfine --style basic --warmup "$warmup" --runs "$runs" --export-json "$work/result.json" \
   -n zwe-rsa "$ZWE_BIN_DIR/zwe init certificate -p $work/rsa.env" \
   -n peer-rsa "sh $root/bench/peer-setup.sh $work/peer" \
   -n zwe-ec "$ZWE_BIN_DIR/zwe init certificate -p $work/ec.env" >/dev/null 2>&1 || {
