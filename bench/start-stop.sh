@@ -265,7 +265,10 @@ def state_has(pid):
     return any(c["id"] == "gateway" and c["pid"] == pid for c in children)
 ready, noticed = [], []
 for _ in range(runs):
-    before = gateway(); t0 = time.monotonic(); os.kill(before["pid"], signal.SIGKILL)
+    before = gateway()
+    if not state_has(before["pid"]) or not os.path.exists(f"{workspace}/launcher.state.json"):
+        sys.exit(f"launcher.state.json does not list the gateway's pid {before['pid']}: the exit cannot be timed")
+    t0 = time.monotonic(); os.kill(before["pid"], signal.SIGKILL)
     while state_has(before["pid"]):
         if time.monotonic() - t0 > 10: sys.exit("the launcher did not notice the gateway's exit within 10 s")
         time.sleep(0.0005)
