@@ -342,4 +342,12 @@ print(f"P6 gateway proxy p99 latency ({how}): gateway {gw_p99:.2f} ms, nginx {ng
 print(f"P6 detail: RSS after load gateway {gw_rss:.1f} MB, nginx proxy {ng_rss:.1f} MB (master + {len(workers)} workers, "
       f"{cores} cores); upstream alone {up_rps:.0f} requests/s; errors gateway {errors(gw)}, nginx {errors(ng)}; "
       f"p50 gateway {statistics.median(r['p50_us'] for r in gw)/1000:.2f} ms, nginx {statistics.median(r['p50_us'] for r in ng)/1000:.2f} ms")
+if os.environ.get("ZWE_BENCH_RESULTS"):  # one JSON line per target row (bench/run.sh)
+    with open(os.environ["ZWE_BENCH_RESULTS"], "a") as out:
+        out.write(json.dumps({"id": "P6", "what": f"gateway proxy requests/s ({how})", "figure": f"{gw_rps:.0f} req/s",
+                              "peer": f"{ng_rps:.0f} req/s (nginx)", "ratio": f"{rps_ratio:.2f}", "target": ">= 0.80x peer",
+                              "result": "PASS" if rps_ratio >= 0.8 else "MISS"}) + "\n")
+        out.write(json.dumps({"id": "P6", "what": f"gateway proxy p99 latency ({how})", "figure": f"{gw_p99:.2f} ms",
+                              "peer": f"{ng_p99:.2f} ms (nginx)", "ratio": f"{p99_ratio:.2f}", "target": "<= 2.00x peer",
+                              "result": "PASS" if p99_ratio <= 2.0 else "MISS"}) + "\n")
 PY

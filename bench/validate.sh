@@ -1,6 +1,7 @@
 #!/bin/sh
 # Benchmark P2 (quality.md): preflight of a default instance, no network, median of N runs.
 # Usage: bench/validate.sh [--quick]
+# ZWE_BENCH_RESULTS=FILE: also appends one JSON line per target row to FILE (bench/run.sh).
 set -eu
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 runs=20
@@ -27,10 +28,17 @@ print(*ports)')
 "$ZWE_BIN_DIR/zwe" validate -c "$work/instance" >/dev/null
 hyperfine --style basic --warmup 2 --runs "$runs" --export-json "$work/result.json" \
   -n validate "$ZWE_BIN_DIR/zwe validate -c $work/instance" >/dev/null 2>&1
-python3 - "$work/result.json" <<'PY'
-import json, sys
+python3 - "$work/result.json" "$runs" <<'PY'
+import json, os, sys
+def record(**row):  # one JSON line per target row, when ZWE_BENCH_RESULTS names a file
+    if os.environ.get("ZWE_BENCH_RESULTS"):
+        with open(os.environ["ZWE_BENCH_RESULTS"], "a") as out:
+            out.write(json.dumps(row) + "\n")
 r = json.load(open(sys.argv[1]))["results"][0]
 median = r["median"] * 1000
+result = "PASS" if median < 100 else "MISS"
 print(f"P2 preflight of a default instance (5 components, RSA-2048 keystore): median {median:.1f} ms, "
-      f"min {r['min']*1000:.1f} ms (target < 100 ms): {'PASS' if median < 100 else 'MISS'}")
+      f"min {r['min']*1000:.1f} ms (target < 100 ms): {result}")
+record(id="P2", what=f"preflight of a default instance, no network (median of {sys.argv[2]})", figure=f"{median:.1f} ms",
+       peer="-", ratio="-", target="< 100 ms", result=result)
 PY
