@@ -5,8 +5,9 @@
 #                (ssl_verify_client optional, the local CA) and names the verdict in its body;
 #   nginx peer   nginx as TLS reverse proxy: /upstream/api/v1/ -> the upstream, pooled
 #                keep-alive upstream connections, the Zowe certificate as client certificate,
-#                the upstream verified against the local CA; one worker per core, as many as
-#                the gateway's event-loop threads;
+#                the upstream verified against the local CA, the same Host and X-Forwarded-*
+#                headers as the gateway sends; one worker per core, as many as the gateway's
+#                event-loop threads;
 #   gateway      zwe-component discovery (a static definition registers the upstream as
 #                service 'upstream', route api/v1 -> /) and zwe-component gateway, started
 #                directly with the environment the launcher injects.
@@ -170,6 +171,14 @@ $(nginx_http_common "$work/nginx-proxy")
             proxy_pass https://upstream_service/;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
+            # The headers the gateway sends south, so that both proxies do the same work and
+            # the upstream parses the same request from each.
+            proxy_set_header Host localhost:$upstream_port;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto https;
+            proxy_set_header X-Forwarded-Host \$http_host;
+            proxy_set_header X-Forwarded-Port $nginx_port;
+            proxy_set_header X-Forwarded-Prefix /upstream/api/v1;
             proxy_ssl_certificate $certificate;
             proxy_ssl_certificate_key $key;
             proxy_ssl_trusted_certificate $ca;
