@@ -3,7 +3,9 @@ import Foundation
 
 /// One request per connection on `workspace/launcher.sock`, one JSON line each way.
 struct ControlRequest: Codable {
-    /// `status`, `start`, `stop`, `restart` (with `component`), or `stop-all` (with optional `timeout`).
+    /// `status`, `wait-ready` (the status once every component is READY, or one failed or is
+    /// past its ready timeout), `start`, `stop`, `restart` (with `component`), or `stop-all`
+    /// (with optional `timeout`).
     var command: String
     var component: String?
     var timeout: Int?

@@ -78,10 +78,19 @@ public enum InstanceControl {
             return max(preflight.exitStatus, 1)
         }
 
-        // 3. Each component's configure step, as Zowe runs it.
-        for component in plan.components {
+        // 3. Each component's configure step, as Zowe runs it. The steps are independent (each
+        // prepares its own component's workspace), so they run side by side; a failure is
+        // reported for the first failing component in start order.
+        let configuring = plan.components.filter { $0.configureScript != nil }
+        let outcomes = ConfigureOutcomes(count: configuring.count)
+        DispatchQueue.concurrentPerform(iterations: configuring.count) { index in
+            let component = configuring[index]
+            outcomes.set(index, try? ScriptRunner.run(script: component.configureScript!, environment: component.environment,
+                                                      directory: component.directory, timeoutSeconds: 60))
+        }
+        for (index, component) in configuring.enumerated() {
             guard let script = component.configureScript else { continue }
-            let outcome = try? ScriptRunner.run(script: script, environment: component.environment, directory: component.directory, timeoutSeconds: 60)
+            let outcome = outcomes.get(index)
             if outcome?.succeeded != true {
                 let output = outcome?.output.split(separator: "\n").suffix(5).joined(separator: " / ") ?? "could not run"
                 report([Diagnostic(MessageCatalog.configureStepFailed, ["id": component.id, "status": outcome?.status ?? "not started", "output": output.isEmpty ? "(no output)" : output], location: script)])
@@ -149,8 +158,12 @@ public enum InstanceControl {
     /// Returns when every component is READY (0), or one is FAILED or past its ready timeout (1).
     static func waitUntilReady(files: InstanceFiles, plan: LaunchPlan, stopOnFailure: Bool) -> Int32 {
         let timeouts = Dictionary(uniqueKeysWithValues: plan.components.map { ($0.id, $0.readyTimeout) })
+        // The launcher answers `wait-ready` when the start has settled: no polling, and the
+        // answer comes as soon as the last component is READY.
+        let longest = Double(timeouts.values.max() ?? 60) + 30
         while true {
-            guard let response = try? ControlClient.send(ControlRequest(command: "status"), socketPath: files.socket), let status = response.status else {
+            guard let response = try? ControlClient.send(ControlRequest(command: "wait-ready"), socketPath: files.socket, timeoutSeconds: longest),
+                  let status = response.status else {
                 report([Diagnostic(MessageCatalog.launcherStartFailed, ["dir": files.instanceDirectory, "reason": "the launcher ended during start; see logs/launcher.log"])])
                 return 1
             }
@@ -413,5 +426,25 @@ public enum InstanceControl {
                 FileHandle.standardError.write(Data((diagnostic.explained + "\n").utf8))
             }
         }
+    }
+}
+
+/// The configure steps' outcomes, written from the threads that ran them.
+private final class ConfigureOutcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [ScriptRunner.Outcome?]
+
+    init(count: Int) { outcomes = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ outcome: ScriptRunner.Outcome?) {
+        lock.lock()
+        defer { lock.unlock() }
+        outcomes[index] = outcome
+    }
+
+    func get(_ index: Int) -> ScriptRunner.Outcome? {
+        lock.lock()
+        defer { lock.unlock() }
+        return outcomes[index]
     }
 }

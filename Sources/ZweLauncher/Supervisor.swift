@@ -41,6 +41,8 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
     private var stopTimeoutOverride: Int?
     private var finished = false
     private var allReadyAnnounced = false
+    /// Control connections of `wait-ready` requests, answered once the start has settled.
+    private var readyWaiters: [Int32] = []
 
     init(plan: LaunchPlan, files: InstanceFiles, log: LauncherLog, environment: [String: String], haInstance: String) {
         self.plan = plan
@@ -62,7 +64,6 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
     func run() -> Int32 {
         log.write(Diagnostic(MessageCatalog.launcherStarting))
         log.write(Diagnostic(MessageCatalog.haInstance, ["id": haInstance]))
-        anchors = Self.trustAnchors(plan.certificateValues)
         runAs = Self.componentUser(plan.instanceValues)
         if let runAs, let name = getpwuid(runAs.uid).map({ String(cString: $0.pointee.pw_name) }) {
             log.write(Diagnostic(MessageCatalog.componentSpawnedAs, ["id": "every component", "user": name]))
@@ -82,6 +83,9 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
         InstanceRegistry.register(.init(instance: plan.instanceDirectory, jobName: plan.launcherJobName, launcherPid: getpid(), ports: ports()), environment: environment)
         log.write(Diagnostic(MessageCatalog.componentsStarting))
         startEligible()
+        // The health checks' trust anchors (the truststore, decrypted) are read while the first
+        // components start: the first check is due only after `probeInterval`.
+        anchors = Self.trustAnchors(plan.certificateValues)
 
         var ready = [Int32](repeating: 0, count: 64)
         while !finished {
@@ -97,7 +101,10 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
                 handle(source, fd: fd)
             }
             runDueTimers()
+            if !readyWaiters.isEmpty { answerReadyWaiters() }
         }
+        for client in readyWaiters { close(client) }
+        readyWaiters = []
         cleanUpFiles()
         log.write(Diagnostic(MessageCatalog.launcherStopped))
         return 0
@@ -233,7 +240,7 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
         log.write(Diagnostic(MessageCatalog.componentStarted, ["id": item.id, "job": item.component.jobName, "pid": "\(pid)"]))
         log.debug("\(item.id) spawned as \(item.component.jobName), pid \(pid)")
         writeStateFile()
-        scheduleProbe(item, after: 0.02)
+        scheduleProbe(item, after: Self.probeInterval)
     }
 
     private func startFailed(_ item: ManagedComponent, reason: String) {
@@ -263,6 +270,11 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
     }
 
     // MARK: - Health
+
+    /// Between health checks while a component starts. A check before the port is open is a
+    /// refused connection, which costs next to nothing; checking often takes little off the
+    /// time the component needs, so that READY follows its start closely.
+    static let probeInterval = 0.01
 
     private func scheduleProbe(_ item: ManagedComponent, after delay: Double) {
         let generation = item.probeGeneration
@@ -312,7 +324,7 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
         }
         // Quick checks while a start is expected to finish, then a slow watch.
         let elapsed = now - (item.startedAt ?? now)
-        scheduleProbe(item, after: elapsed < 5 ? 0.05 : (item.reportedNotReady ? 2 : 0.25))
+        scheduleProbe(item, after: elapsed < 5 ? Self.probeInterval : (item.reportedNotReady ? 2 : 0.25))
     }
 
     private func markReady(_ item: ManagedComponent) {
@@ -504,9 +516,11 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
         }
     }
 
-    /// Requests are one short line; reading it blocks at most briefly (100 ms).
+    /// Requests are one short line; reading it blocks at most briefly (100 ms). A `wait-ready`
+    /// request is answered at once when the start has settled, else kept until it has.
     private func serve(_ client: Int32) {
-        defer { close(client) }
+        var kept = false
+        defer { if !kept { close(client) } }
         var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var received: [UInt8] = []
@@ -520,21 +534,47 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
         }
         let response: ControlResponse
         if let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(received)) {
+            if request.command == "wait-ready", !startSettled {
+                kept = true
+                readyWaiters.append(client)
+                return
+            }
             response = execute(request)
         } else {
             response = ControlResponse(ok: false, message: Diagnostic(MessageCatalog.commandNotRecognized).description)
         }
+        answer(client, response)
+    }
+
+    private func answer(_ client: Int32, _ response: ControlResponse) {
         guard var data = try? JSONEncoder().encode(response) else { return }
         data.append(UInt8(ascii: "\n"))
         _ = data.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
+    /// Every component READY, or one FAILED or past its ready timeout, or the instance stopping:
+    /// what `zwe start` waits for.
+    private var startSettled: Bool {
+        stopping || managed.values.allSatisfy { $0.state == .ready }
+            || managed.values.contains { $0.state == .failed || ($0.state == .starting && $0.reportedNotReady) }
+    }
+
+    private func answerReadyWaiters() {
+        guard startSettled else { return }
+        let response = ControlResponse(ok: true, message: nil, status: status())
+        for client in readyWaiters {
+            answer(client, response)
+            close(client)
+        }
+        readyWaiters = []
+    }
+
     private func execute(_ request: ControlRequest) -> ControlResponse {
-        if request.command != "status" {
+        if request.command != "status", request.command != "wait-ready" {
             log.write(Diagnostic(MessageCatalog.commandReceived, ["command": [request.command, request.component].compactMap { $0 }.joined(separator: " ")]))
         }
         switch request.command {
-        case "status":
+        case "status", "wait-ready":
             return ControlResponse(ok: true, message: nil, status: status())
         case "stop-all":
             stopTimeoutOverride = request.timeout
