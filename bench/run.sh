@@ -53,6 +53,8 @@ if [ -z "${ZWE_BIN_DIR:-}" ]; then
 fi
 [ -x "$ZWE_BIN_DIR/zwe" ] && [ -x "$ZWE_BIN_DIR/zwe-component" ] ||
   { echo "no zwe and zwe-component programs in ZWE_BIN_DIR=$ZWE_BIN_DIR" >&2; exit 1; }
+# Components find their program through it from their own folders: an absolute path.
+ZWE_BIN_DIR=$(CDPATH= cd -- "$ZWE_BIN_DIR" && pwd)
 export ZWE_BIN_DIR
 case "$ZWE_BIN_DIR" in
   */release|*/release/) configuration=release ;;

@@ -15,6 +15,8 @@ if [ -z "${ZWE_BIN_DIR:-}" ]; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Components find their program through it from their own folders: an absolute path.
+ZWE_BIN_DIR=$(CDPATH= cd -- "$ZWE_BIN_DIR" && pwd)
 export PW=password ZWE_BIN_DIR
 printf 'KEYSTORE_DIRECTORY=%s/rsa\n' "$work" > "$work/rsa.env"
 printf 'KEYSTORE_DIRECTORY=%s/ec\nKEY_ALGORITHM=EC-P256\n' "$work" > "$work/ec.env"
