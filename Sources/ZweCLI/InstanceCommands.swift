@@ -149,6 +149,22 @@ struct LogsCommand: ParsableCommand {
     }
 }
 
+/// The detached launcher process, entered synchronously on the main thread rather than through
+/// the asynchronous entry point of the other commands: that one runs the command on a Dispatch
+/// worker, and the first worker starts Dispatch's thread-pool monitor, a timer that would wake
+/// the idle launcher every second for the rest of its life.
+public enum LauncherProcess {
+    public static func isRequested(_ arguments: [String] = CommandLine.arguments) -> Bool {
+        arguments.dropFirst().first == LauncherRunCommand.configuration.commandName
+    }
+
+    /// Parses the launcher's options and runs it; exits with its status.
+    public static func main(_ arguments: [String] = CommandLine.arguments) -> Never {
+        LauncherRunCommand.main(Array(arguments.dropFirst(2)))
+        exit(0)
+    }
+}
+
 /// The detached launcher process that `zwe start` runs; not for people.
 struct LauncherRunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -10,6 +10,8 @@ import Synchronization
 /// instance's serialised form is kept too, so a rebuild after one change mostly copies bytes.
 /// A renewal changes only the lease's timestamps: like Eureka's response cache it does not
 /// invalidate the registry's answer, which is rebuilt after at most `responseCacheMaxAge`.
+/// Each instance's forms are written when it changes, by the thread that changed it, not by
+/// the next reader.
 public final class Registry: Sendable {
     public let lease: LeaseSettings
     /// How old a cached registry answer may get while only renewals happened.
@@ -37,6 +39,15 @@ public final class Registry: Sendable {
             effectiveStatus = info.effectiveStatus
             isStatic = info.isStatic
             lease = .seconds(info.durationInSecs)
+        }
+
+        /// Writes both forms now, so that the registry's next answer only copies them. Called by
+        /// the thread that made the change, after the registry's lock is released: a full read
+        /// of a registry whose instances all renewed since the last one (every instance renews
+        /// within 30 s) would otherwise write every instance again while the client waits.
+        func build() {
+            _ = bytes(.json)
+            _ = bytes(.xml)
         }
 
         func bytes(_ format: EurekaFormat) -> [UInt8] {
@@ -111,7 +122,7 @@ public final class Registry: Sendable {
     public func register(_ incoming: InstanceInfo, now: Int64 = currentMilliseconds(),
                          at instant: ContinuousClock.Instant = .now) -> InstanceInfo {
         let retention = self.retention
-        return state.withLock { state in
+        let (stored, record) = state.withLock { state in
             let existing = state.apps[incoming.app]?[incoming.instanceId]
             var info = incoming
             if let existing, existing.info.lastDirtyTimestamp > incoming.lastDirtyTimestamp, !incoming.isStatic {
@@ -129,8 +140,10 @@ public final class Registry: Sendable {
             let record = Record(info)
             state.apps[info.app, default: [:]][info.instanceId] = Entry(record: record, renewedAt: instant)
             state.record(record, at: instant, retention: retention)
-            return info
+            return (info, record)
         }
+        record.build()
+        return stored
     }
 
     public enum RenewOutcome: Equatable, Sendable {
@@ -145,9 +158,9 @@ public final class Registry: Sendable {
     public func renew(app: String, id: String, status: InstanceStatus? = nil, lastDirtyTimestamp: Int64? = nil,
                       now: Int64 = currentMilliseconds(), at instant: ContinuousClock.Instant = .now) -> RenewOutcome {
         let retention = self.retention
-        return state.withLock { state in
-            guard let entry = state.apps[app]?[id] else { return .notFound }
-            if let lastDirtyTimestamp, lastDirtyTimestamp > entry.info.lastDirtyTimestamp { return .notFound }
+        let renewed: Record? = state.withLock { state in
+            guard let entry = state.apps[app]?[id] else { return nil }
+            if let lastDirtyTimestamp, lastDirtyTimestamp > entry.info.lastDirtyTimestamp { return nil }
             var info = entry.info
             info.lastRenewalTimestamp = now
             let changed = status.map { $0 != .unknown && $0 != info.status } ?? false
@@ -160,8 +173,11 @@ public final class Registry: Sendable {
             let record = Record(info)
             state.apps[app]![id] = Entry(record: record, renewedAt: instant)
             if changed { state.record(record, at: instant, retention: retention) }
-            return .renewed
+            return record
         }
+        guard let renewed else { return .notFound }
+        renewed.build()
+        return .renewed
     }
 
     /// Removes an instance; returns what it was, or nil when it was not registered.
@@ -189,8 +205,8 @@ public final class Registry: Sendable {
     private func modify(app: String, id: String, now: Int64, at instant: ContinuousClock.Instant,
                         _ change: (inout InstanceInfo) -> Void) -> Bool {
         let retention = self.retention
-        return state.withLock { state in
-            guard let entry = state.apps[app]?[id] else { return false }
+        let modified: Record? = state.withLock { state in
+            guard let entry = state.apps[app]?[id] else { return nil }
             var info = entry.info
             change(&info)
             if info.serviceUpTimestamp == 0, info.effectiveStatus == .up { info.serviceUpTimestamp = now }
@@ -199,8 +215,10 @@ public final class Registry: Sendable {
             let record = Record(info)
             state.apps[app]![id] = Entry(record: record, renewedAt: entry.renewedAt)
             state.record(record, at: instant, retention: retention)
-            return true
+            return record
         }
+        modified?.build()
+        return modified != nil
     }
 
     /// `PUT .../status?value=`: the status clients see until the override is removed, whatever

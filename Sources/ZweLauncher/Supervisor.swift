@@ -296,12 +296,15 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
         let results = probeResults
         let wake = wakeFD
         let id = item.id
-        DispatchQueue.global().async {
+        // A thread of its own, not a Dispatch queue: the first use of Dispatch's global queues
+        // starts its thread-pool monitor, a timer that wakes the process every second for good.
+        let thread = Thread {
             let outcome = TLSProbe.get(address: address, port: port, path: path, anchors: anchors, timeoutMilliseconds: 1000)
             results.append(ProbeResults.Result(id: id, generation: generation, outcome: outcome))
             var one: UInt64 = 1
             _ = write(wake, &one, 8)
         }
+        thread.start()
     }
 
     private func probeFinished(_ result: ProbeResults.Result) {
