@@ -35,6 +35,8 @@ if [ -z "${ZWE_BIN_DIR:-}" ]; then
   (cd "$root" && swift build -c release >/dev/null)
   ZWE_BIN_DIR="$root/.build/release"
 fi
+# Components find their program through it from their own folders: an absolute path.
+ZWE_BIN_DIR=$(CDPATH= cd -- "$ZWE_BIN_DIR" && pwd)
 export ZWE_BIN_DIR
 zwe="$ZWE_BIN_DIR/zwe"
 
