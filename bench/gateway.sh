@@ -18,6 +18,9 @@
 #   (default: a release build of this tree).
 set -eu
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+bench_name=gateway.sh
+# shellcheck source=bench/common.sh
+. "$root/bench/common.sh"
 rounds=3 duration=10 warmup=3 threads=2 connections=32 algorithm=RSA-2048
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,13 +44,7 @@ if [ -n "$missing" ]; then
   # shellcheck disable=SC2086
   { apt-get update >/dev/null && apt-get install -y $missing >/dev/null; } || { echo "could not install:$missing" >&2; exit 1; }
 fi
-if [ -z "${ZWE_BIN_DIR:-}" ]; then
-  (cd "$root" && swift build -c release >/dev/null)
-  ZWE_BIN_DIR="$root/.build/release"
-fi
-# Components find their program through it from their own folders: an absolute path.
-ZWE_BIN_DIR=$(CDPATH= cd -- "$ZWE_BIN_DIR" && pwd)
-export ZWE_BIN_DIR
+use_build
 cores=$(nproc)
 
 work=$(mktemp -d)
@@ -65,24 +62,10 @@ cleanup() {
     kill -KILL "$pid" 2>/dev/null || true
   done
   wait 2>/dev/null || true
-  if [ "$status" -ne 0 ] && [ -n "${KEEP_BENCH_LOGS:-}" ]; then
-    echo "logs kept in $work" >&2
-  else
-    rm -rf "$work"
-  fi
+  remove_work "$status"
   exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-fail() {
-  echo "bench/gateway.sh: $1" >&2
-  for log in "$@"; do
-    [ "$log" = "$1" ] && continue
-    [ -s "$log" ] && { echo "--- last lines of $log:" >&2; tail -n 15 "$log" >&2; }
-  done
-  exit 1
-}
+on_exit cleanup
 
 # Keystore: our own setup, the same certificates for every server and proxy here.
 printf 'KEYSTORE_DIRECTORY=%s/keystore\nKEY_ALGORITHM=%s\n' "$work" "$algorithm" > "$work/setup.env"
@@ -100,10 +83,7 @@ done
 
 # Four free loopback ports: upstream, nginx peer, discovery, gateway.
 # shellcheck disable=SC2046
-set -- $(python3 -c 'import socket
-socks=[socket.socket() for _ in range(4)]
-for s in socks: s.bind(("127.0.0.1",0))
-print(*[s.getsockname()[1] for s in socks])')
+set -- $(free_ports 4)
 upstream_port=$1 nginx_port=$2 discovery_port=$3 gateway_port=$4
 
 # nginx instances of their own: own prefix, config, pid file, logs and temp folders; never
@@ -305,6 +285,7 @@ load upstream "https://localhost:$upstream_port/" "$duration" "$work/upstream-di
 set -- $nginx_masters
 python3 - "$work" "$rounds" "$duration" "$threads" "$connections" "$algorithm" "$cores" "$gateway_pid" "$2" <<'PY'
 import glob, json, os, statistics, sys
+import benchlib
 work, rounds, duration, threads, connections, algorithm, cores, gateway_pid, nginx_master = sys.argv[1:]
 def results(name):
     out = []
@@ -317,13 +298,10 @@ def results(name):
 def errors(rs):
     return sum(r[k] for r in rs for k in ("connect", "read", "write", "status", "timeout"))
 def rss_kb(pid):
-    try:
-        for line in open(f"/proc/{pid}/status"):
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    sys.exit(f"bench/gateway.sh: process {pid} is gone after the load")
+    kb = benchlib.rss_kb(pid)
+    if kb is None:
+        sys.exit(f"bench/gateway.sh: process {pid} is gone after the load")
+    return kb
 def children(pid):
     kids = []
     for stat in glob.glob("/proc/[0-9]*/stat"):

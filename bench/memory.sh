@@ -13,6 +13,9 @@
 #   ZWE_BENCH_RESULTS names a file, one JSON object per result row is appended to it.
 set -eu
 root=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+bench_name=memory.sh
+# shellcheck source=bench/common.sh
+. "$root/bench/common.sh"
 idle=10
 case "${1:-}" in
   --quick) idle=3 ;;
@@ -20,13 +23,7 @@ case "${1:-}" in
   -h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
   *) echo "unknown argument: $1 (usage: bench/memory.sh [--quick])" >&2; exit 2 ;;
 esac
-if [ -z "${ZWE_BIN_DIR:-}" ]; then
-  (cd "$root" && swift build -c release >/dev/null)
-  ZWE_BIN_DIR="$root/.build/release"
-fi
-# Components find their program through it from their own folders: an absolute path.
-ZWE_BIN_DIR=$(CDPATH= cd -- "$ZWE_BIN_DIR" && pwd)
-export ZWE_BIN_DIR
+use_build
 zwe="$ZWE_BIN_DIR/zwe"
 
 work=$(mktemp -d)
@@ -37,33 +34,15 @@ cleanup() {
   status=$?
   trap - EXIT INT TERM
   if [ -f "$instance/workspace/launcher.pid" ]; then "$zwe" stop -c "$instance" >/dev/null 2>&1 || true; fi
-  if [ "$status" -ne 0 ] && [ -n "${KEEP_BENCH_LOGS:-}" ]; then
-    echo "logs kept in $work" >&2
-  else
-    rm -rf "$work"
-  fi
+  remove_work "$status"
   exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-fail() {
-  echo "bench/memory.sh: $1" >&2
-  for log in "$@"; do
-    [ "$log" = "$1" ] && continue
-    [ -s "$log" ] && { echo "--- last lines of $log:" >&2; tail -n 15 "$log" >&2; }
-  done
-  exit 1
-}
+on_exit cleanup
 
-printf 'KEYSTORE_DIRECTORY=%s/keystore\n' "$work" > "$work/setup.env"
-"$zwe" init certificate -p "$work/setup.env" >"$work/setup.log" 2>&1 || fail "zwe init certificate failed" "$work/setup.log"
+make_keystore
 # Five free loopback ports, chosen now.
 # shellcheck disable=SC2046
-set -- $(python3 -c 'import socket
-socks=[socket.socket() for _ in range(5)]
-for s in socks: s.bind(("127.0.0.1",0))
-print(*[s.getsockname()[1] for s in socks])')
+set -- $(free_ports 5)
 "$zwe" configure-instance -c "$instance" --keystore "$work/keystore" \
   --set CATALOG_PORT="$1" --set DISCOVERY_PORT="$2" --set GATEWAY_PORT="$3" --set JOBS_API_PORT="$4" \
   --set JES_EXPLORER_UI_PORT="$5" >"$work/configure.log" 2>&1 || fail "zwe configure-instance failed" "$work/configure.log"
@@ -72,21 +51,13 @@ print(*[s.getsockname()[1] for s in socks])')
 
 # Measure: one status request on the control socket (pids), then only /proc is read.
 python3 - "$instance" "$idle" "$work/measure.json" <<'PY' || fail "the measurement failed" "$instance/logs/launcher.log"
-import glob, json, os, socket, sys, time
+import glob, json, os, sys, time
+import benchlib
+from benchlib import launcher_status
 instance, idle, out = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 
 def status():
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(f"{instance}/workspace/launcher.sock")
-    s.sendall(b'{"command":"status"}\n')
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    s.close()
-    return json.loads(data)["status"]
+    return launcher_status(instance)
 
 def process_groups():
     groups = {}
@@ -99,13 +70,7 @@ def process_groups():
     return groups
 
 def rss_kb(pid):
-    try:
-        for line in open(f"/proc/{pid}/status"):
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return benchlib.rss_kb(pid) or 0
 
 def pss_kb(pid):
     """Proportional set size: each shared page (the program's and the libraries' code, which

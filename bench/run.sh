@@ -27,9 +27,11 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+printed_only=""
 if [ -z "$output" ]; then
   if [ -n "$quick" ]; then
     output=$(mktemp "${TMPDIR:-/tmp}/zwe-bench-results.XXXXXX")
+    printed_only=yes
   else
     output="$root/bench/RESULTS.md"
   fi
@@ -78,7 +80,9 @@ for name in setup validate start-stop gateway memory scale; do
   echo "== bench/$name.sh $quick"
   before=$(wc -l < "$results")
   # shellcheck disable=SC2086
-  if ZWE_BENCH_RESULTS="$results" sh "$script" $quick; then rc=0; else rc=$?; fi
+  # Its output is shown and kept: the detail lines go under the table.
+  if ZWE_BENCH_RESULTS="$results" sh "$script" $quick > "$work/$name.out"; then rc=0; else rc=$?; fi
+  cat "$work/$name.out"
   after=$(wc -l < "$results")
   [ "$rc" -eq 0 ] || { broken=1; echo "== bench/$name.sh broke (exit $rc)" >&2; }
   echo "$name ran $rc $before $after" >> "$work/scripts"
@@ -91,9 +95,9 @@ kernel=$(uname -srm)
 swift_version=$(swift --version 2>/dev/null | sed -n 1p || true)
 mode=full; [ -n "$quick" ] && mode=quick
 python3 - "$results" "$work/scripts" "$output" "$cores" "${cpu:-unknown}" "$memory" "$kernel" \
-  "${swift_version:-unknown}" "$configuration" "$mode" <<'PY'
-import datetime, json, sys
-results, scripts, output, cores, cpu, memory, kernel, swift, configuration, mode = sys.argv[1:]
+  "${swift_version:-unknown}" "$configuration" "$mode" "$work" <<'PY'
+import datetime, json, os, sys
+results, scripts, output, cores, cpu, memory, kernel, swift, configuration, mode, work = sys.argv[1:]
 covers = {"setup": "P1", "validate": "P2", "start-stop": "P3-P5", "gateway": "P6", "memory": "P7", "scale": "P8"}
 rows = [json.loads(line) for line in open(results) if line.strip()]
 def cell(value): return str(value).replace("|", "\\|").replace("\n", " ")
@@ -135,7 +139,19 @@ lines += ["", *notes, "" if notes else None,
     "- P6: nginx from Debian as the same mutual-TLS reverse proxy: the same certificates, one worker per core "
     "(as many as the gateway's event-loop threads), the same upstream nginx answering a fixed 200 over TLS, "
     "the same wrk load in interleaved rounds.",
+    "",
+    "Why a target is missed, with the profile behind it: `bench/NOTES.md`.",
+    "",
+    "## Details",
+    "",
+    "What each benchmark printed beside its rows:",
     ""]
+for line in open(scripts):
+    name = line.split()[0]
+    path = os.path.join(work, name + ".out")
+    if os.path.exists(path):
+        lines += [f"- {l.strip()}" for l in open(path) if l.startswith("P") and " detail" in l.split(":")[0]]
+lines.append("")
 text = "\n".join(l for l in lines if l is not None)
 open(output, "w").write(text)
 PY
@@ -143,5 +159,9 @@ echo
 if [ -n "$quick" ]; then
   cat "$output"
 fi
-echo "results written to $output"
+if [ -n "$printed_only" ]; then
+  rm -f "$output"
+else
+  echo "results written to $output"
+fi
 [ "$broken" -eq 0 ] || { echo "a benchmark script broke (see the table)" >&2; exit 1; }

@@ -20,6 +20,9 @@
 #   ZWE_BENCH_RESULTS names a file, one JSON object per result row is appended to it.
 set -eu
 root=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+bench_name=scale.sh
+# shellcheck source=bench/common.sh
+. "$root/bench/common.sh"
 count=20 registrations=10000
 case "${1:-}" in
   --quick) count=3 registrations=1000 ;;
@@ -31,13 +34,7 @@ command -v curl >/dev/null || {
   export DEBIAN_FRONTEND=noninteractive
   { apt-get update >/dev/null && apt-get install -y curl >/dev/null; } || { echo "could not install curl" >&2; exit 1; }
 }
-if [ -z "${ZWE_BIN_DIR:-}" ]; then
-  (cd "$root" && swift build -c release >/dev/null)
-  ZWE_BIN_DIR="$root/.build/release"
-fi
-# Components find their program through it from their own folders: an absolute path.
-ZWE_BIN_DIR=$(CDPATH= cd -- "$ZWE_BIN_DIR" && pwd)
-export ZWE_BIN_DIR
+use_build
 zwe="$ZWE_BIN_DIR/zwe"
 
 work=$(mktemp -d)
@@ -75,28 +72,13 @@ cleanup() {
     wait "$discovery_pid" 2>/dev/null || true
   fi
   kill_leftovers
-  if [ "$status" -ne 0 ] && [ -n "${KEEP_BENCH_LOGS:-}" ]; then
-    echo "logs kept in $work" >&2
-  else
-    rm -rf "$work"
-  fi
+  remove_work "$status"
   exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-fail() {
-  echo "bench/scale.sh: $1" >&2
-  for log in "$@"; do
-    [ "$log" = "$1" ] && continue
-    [ -s "$log" ] && { echo "--- last lines of $log:" >&2; tail -n 15 "$log" >&2; }
-  done
-  exit 1
-}
+on_exit cleanup
 
 # One keystore for everything.
-printf 'KEYSTORE_DIRECTORY=%s/keystore\n' "$work" > "$work/setup.env"
-"$zwe" init certificate -p "$work/setup.env" >"$work/setup.log" 2>&1 || fail "zwe init certificate failed" "$work/setup.log"
+make_keystore
 keystore="$work/keystore"
 
 # --- instances: 5 free loopback ports each and one for discovery alone, chosen now (all
@@ -120,22 +102,12 @@ done <"$work/ports"
 
 python3 - "$zwe" "$work/instances" "$count" "$work/instances.json" <<'PY' || fail "the instances benchmark failed"
 import glob, json, os, socket, subprocess, sys, time
+from benchlib import launcher_status
 zwe, base, count, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 dirs = [f"{base}/{n}" for n in range(1, count + 1)]
 
 def status(directory):
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(10)
-    s.connect(f"{directory}/workspace/launcher.sock")
-    s.sendall(b'{"command":"status"}\n')
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    s.close()
-    return json.loads(data)["status"]
+    return launcher_status(directory)
 
 def alive(pids):
     """The pids of a set that still run (zombies count as gone)."""

@@ -5,19 +5,17 @@
 # ZWE_BENCH_RESULTS=FILE: also appends one JSON line per target row to FILE (bench/run.sh).
 set -eu
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+bench_name=setup.sh
+# shellcheck source=bench/common.sh
+. "$root/bench/common.sh"
 runs=10 warmup=1
 [ "${1:-}" = "--quick" ] && runs=3 warmup=0
 command -v hyperfine >/dev/null || { apt-get update >/dev/null && apt-get install -y hyperfine >/dev/null; }
 sh "$root/scripts/install-deps.sh" >/dev/null
-if [ -z "${ZWE_BIN_DIR:-}" ]; then
-  (cd "$root" && swift build -c release >/dev/null)
-  ZWE_BIN_DIR="$root/.build/release"
-fi
+use_build
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# Components find their program through it from their own folders: an absolute path.
-ZWE_BIN_DIR=$(CDPATH= cd -- "$ZWE_BIN_DIR" && pwd)
-export PW=password ZWE_BIN_DIR
+export PW=password
 printf 'KEYSTORE_DIRECTORY=%s/rsa\n' "$work" > "$work/rsa.env"
 printf 'KEYSTORE_DIRECTORY=%s/ec\nKEY_ALGORITHM=EC-P256\n' "$work" > "$work/ec.env"
 hyperfine --style basic --warmup "$warmup" --runs "$runs" --export-json "$work/result.json" \

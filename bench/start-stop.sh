@@ -15,16 +15,13 @@
 # ZWE_BENCH_RESULTS=FILE: also appends one JSON line per target row to FILE (bench/run.sh).
 set -eu
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+bench_name=start-stop.sh
+# shellcheck source=bench/common.sh
+. "$root/bench/common.sh"
 runs=10
 [ "${1:-}" = "--quick" ] && runs=3
 command -v hyperfine >/dev/null || { apt-get update >/dev/null && apt-get install -y hyperfine >/dev/null; }
-if [ -z "${ZWE_BIN_DIR:-}" ]; then
-  (cd "$root" && swift build -c release >/dev/null)
-  ZWE_BIN_DIR="$root/.build/release"
-fi
-# Components find their program through it from their own folders: an absolute path.
-ZWE_BIN_DIR=$(CDPATH= cd -- "$ZWE_BIN_DIR" && pwd)
-export ZWE_BIN_DIR
+use_build
 work=$(mktemp -d)
 export XDG_RUNTIME_DIR="$work/run"
 mkdir -p "$XDG_RUNTIME_DIR"
@@ -40,15 +37,11 @@ cleanup() {
   rm -rf "$work"
   exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit cleanup
 printf 'KEYSTORE_DIRECTORY=%s/keystore\n' "$work" > "$work/setup.env"
 "$zwe" init certificate -p "$work/setup.env" >/dev/null 2>&1
-set -- $(python3 -c 'import socket
-socks=[socket.socket() for _ in range(5)]
-for s in socks: s.bind(("127.0.0.1",0))
-print(*[s.getsockname()[1] for s in socks])')
+# shellcheck disable=SC2046
+set -- $(free_ports 5)
 "$zwe" configure-instance -c "$work/instance" --keystore "$work/keystore" \
   --set CATALOG_PORT=$1 --set DISCOVERY_PORT=$2 --set GATEWAY_PORT=$3 --set JOBS_API_PORT=$4 --set JES_EXPLORER_UI_PORT=$5 \
   --set ZWE_LAUNCHER_RESTART_INTERVALS=0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0 >/dev/null
@@ -247,17 +240,10 @@ hyperfine --style basic --runs "$runs" --export-json "$work/stop.json" \
 
 "$zwe" start -c "$instance" >/dev/null
 python3 - "$instance/workspace" "$runs" > "$work/crash.json" <<'PY'
-import json, os, signal, socket, statistics, sys, time
+import json, os, signal, statistics, sys, time
+from benchlib import launcher_status
 workspace, runs = sys.argv[1], int(sys.argv[2])
-def status():
-    s = socket.socket(socket.AF_UNIX); s.connect(f"{workspace}/launcher.sock")
-    s.sendall(b'{"command":"status"}\n'); data = b""
-    while not data.endswith(b"\n"):
-        chunk = s.recv(65536)
-        if not chunk: break
-        data += chunk
-    s.close(); return json.loads(data)["status"]
-def gateway(): return next(c for c in status()["components"] if c["id"] == "gateway")
+def gateway(): return next(c for c in launcher_status(os.path.dirname(workspace))["components"] if c["id"] == "gateway")
 def state_has(pid):
     # launcher.state.json is replaced by a rename, so a read sees one whole version.
     try:

@@ -4,27 +4,20 @@
 # ZWE_BENCH_RESULTS=FILE: also appends one JSON line per target row to FILE (bench/run.sh).
 set -eu
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+bench_name=validate.sh
+# shellcheck source=bench/common.sh
+. "$root/bench/common.sh"
 runs=20
 [ "${1:-}" = "--quick" ] && runs=5
 command -v hyperfine >/dev/null || { apt-get update >/dev/null && apt-get install -y hyperfine >/dev/null; }
-if [ -z "${ZWE_BIN_DIR:-}" ]; then
-  (cd "$root" && swift build -c release >/dev/null)
-  ZWE_BIN_DIR="$root/.build/release"
-fi
-# Components find their program through it from their own folders: an absolute path.
-ZWE_BIN_DIR=$(CDPATH= cd -- "$ZWE_BIN_DIR" && pwd)
-export ZWE_BIN_DIR
+use_build
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 printf 'KEYSTORE_DIRECTORY=%s/keystore\n' "$work" > "$work/setup.env"
 "$ZWE_BIN_DIR/zwe" init certificate -p "$work/setup.env" >/dev/null 2>&1
 # Ports chosen free now, so that the check finds nothing in use.
-set -- $(python3 -c 'import socket
-ports=[]
-socks=[]
-for _ in range(5):
-    s=socket.socket(); s.bind(("127.0.0.1",0)); ports.append(s.getsockname()[1]); socks.append(s)
-print(*ports)')
+# shellcheck disable=SC2046
+set -- $(free_ports 5)
 "$ZWE_BIN_DIR/zwe" configure-instance -c "$work/instance" --keystore "$work/keystore" \
   --set CATALOG_PORT=$1 --set DISCOVERY_PORT=$2 --set GATEWAY_PORT=$3 --set JOBS_API_PORT=$4 --set JES_EXPLORER_UI_PORT=$5 >/dev/null
 "$ZWE_BIN_DIR/zwe" validate -c "$work/instance" >/dev/null
