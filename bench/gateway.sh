@@ -7,21 +7,22 @@
 #                keep-alive upstream connections, the Zowe certificate as client certificate,
 #                the upstream verified against the local CA, the same Host and X-Forwarded-*
 #                headers as the gateway sends; one worker per core, as many as the gateway's
-#                event-loop threads;
+#                event-loop threads, each with its own listening socket (reuseport), so that
+#                the kernel spreads the connections over them as the gateway spreads its own;
 #   gateway      zwe-component discovery (a static definition registers the upstream as
 #                service 'upstream', route api/v1 -> /) and zwe-component gateway, started
 #                directly with the environment the launcher injects.
 # Both proxies are checked first (status 200, the upstream's body, the client certificate
 # verified upstream), then loaded with wrk in interleaved rounds after a warm-up each.
 # Usage: bench/gateway.sh [--quick] [--key-algorithm RSA-2048|EC-P256]
-#   quick: one 3 s round instead of three 10 s rounds. ZWE_BIN_DIR selects the build
+#   quick: one 3 s round instead of five 10 s rounds. ZWE_BIN_DIR selects the build
 #   (default: a release build of this tree).
 set -eu
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 bench_name=gateway.sh
 # shellcheck source=bench/common.sh
 . "$root/bench/common.sh"
-rounds=3 duration=10 warmup=3 threads=2 connections=32 algorithm=RSA-2048
+rounds=5 duration=10 warmup=3 threads=2 connections=32 algorithm=RSA-2048
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) rounds=1 duration=3 warmup=1 ;;
@@ -147,7 +148,7 @@ $(nginx_http_common "$work/nginx-proxy")
         keepalive_requests 1000000;
     }
     server {
-        listen 127.0.0.1:$nginx_port ssl;
+        listen 127.0.0.1:$nginx_port ssl reuseport;
         server_name localhost;
         location /upstream/api/v1/ {
             proxy_pass https://upstream_service/;
@@ -330,7 +331,8 @@ print(f"P6 gateway proxy p99 latency ({how}): gateway {gw_p99:.2f} ms, nginx {ng
       f"(target <= 2.00): {'PASS' if p99_ratio <= 2.0 else 'MISS'}")
 print(f"P6 detail: RSS after load gateway {gw_rss:.1f} MB, nginx proxy {ng_rss:.1f} MB (master + {len(workers)} workers, "
       f"{cores} cores); upstream alone {up_rps:.0f} requests/s; errors gateway {errors(gw)}, nginx {errors(ng)}; "
-      f"p50 gateway {statistics.median(r['p50_us'] for r in gw)/1000:.2f} ms, nginx {statistics.median(r['p50_us'] for r in ng)/1000:.2f} ms")
+      f"p50 gateway {statistics.median(r['p50_us'] for r in gw)/1000:.2f} ms, nginx {statistics.median(r['p50_us'] for r in ng)/1000:.2f} ms" + "; per round: requests/s gateway " + ", ".join(f"{r['rps']:.0f}" for r in gw) + ", nginx " + ", ".join(f"{r['rps']:.0f}" for r in ng)
+      + "; p99 ms gateway " + ", ".join(f"{r['p99_us']/1000:.2f}" for r in gw) + ", nginx " + ", ".join(f"{r['p99_us']/1000:.2f}" for r in ng))
 if os.environ.get("ZWE_BENCH_RESULTS"):  # one JSON line per target row (bench/run.sh)
     with open(os.environ["ZWE_BENCH_RESULTS"], "a") as out:
         out.write(json.dumps({"id": "P6", "what": f"gateway proxy requests/s ({how})", "figure": f"{gw_rps:.0f} req/s",
