@@ -15,14 +15,14 @@
 # Both proxies are checked first (status 200, the upstream's body, the client certificate
 # verified upstream), then loaded with wrk in interleaved rounds after a warm-up each.
 # Usage: bench/gateway.sh [--quick] [--key-algorithm RSA-2048|EC-P256]
-#   quick: one 3 s round instead of five 10 s rounds. ZWE_BIN_DIR selects the build
+#   quick: one 3 s round instead of seven 10 s rounds. ZWE_BIN_DIR selects the build
 #   (default: a release build of this tree).
 set -eu
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 bench_name=gateway.sh
 # shellcheck source=bench/common.sh
 . "$root/bench/common.sh"
-rounds=5 duration=10 warmup=3 threads=2 connections=32 algorithm=RSA-2048
+rounds=7 duration=10 warmup=3 threads=2 connections=32 algorithm=RSA-2048
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) rounds=1 duration=3 warmup=1 ;;

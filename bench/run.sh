@@ -136,9 +136,10 @@ lines += ["", *notes, "" if notes else None,
     "- P3: each component started alone with the environment the launcher gave it and its start script, "
     "timed from the spawn until its health check first answers 2xx (polled every millisecond); the critical path "
     "is discovery's time plus the slowest dependent's (started with discovery up), medians of the same number of runs.",
-    "- P6: nginx from Debian as the same mutual-TLS reverse proxy: the same certificates, one worker per core "
-    "(as many as the gateway's event-loop threads), the same upstream nginx answering a fixed 200 over TLS, "
-    "the same wrk load in interleaved rounds.",
+    "- P6: nginx from Debian as the same mutual-TLS reverse proxy: the same certificates, the same Host and "
+    "X-Forwarded-* headers sent south, one worker per core (as many as the gateway's event-loop threads, each with "
+    "its own listening socket), the same upstream nginx answering a fixed 200 over TLS, the same wrk load in "
+    "interleaved rounds.",
     "",
     "Why a target is missed, with the profile behind it: `bench/NOTES.md`.",
     "",

@@ -8,7 +8,7 @@ root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 bench_name=setup.sh
 # shellcheck source=bench/common.sh
 . "$root/bench/common.sh"
-runs=10 warmup=1
+runs=30 warmup=1
 [ "${1:-}" = "--quick" ] && runs=3 warmup=0
 command -v hyperfine >/dev/null || { apt-get update >/dev/null && apt-get install -y hyperfine >/dev/null; }
 sh "$root/scripts/install-deps.sh" >/dev/null
