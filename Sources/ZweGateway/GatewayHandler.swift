@@ -235,18 +235,19 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
             send(on: idle, reused: true)
             return
         }
-        let future = fresh ? pool.connect(instance).map { (connection: $0, reused: false) } : pool.acquire(instance)
+        // No idle connection (or a fresh one wanted): a new one.
+        let future = pool.connect(instance)
         let handler = NIOLoopBound(self, eventLoop: pool.eventLoop)
         let attempted = NIOLoopBound(exchange, eventLoop: pool.eventLoop)
         future.whenComplete { result in
             let handler = handler.value
             guard handler.exchange === attempted.value else {
                 // The exchange ended (timeout, client gone) while connecting: keep the connection.
-                if case .success(let got) = result { handler.pool.release(got.connection) }
+                if case .success(let connection) = result { handler.pool.release(connection) }
                 return
             }
             switch result {
-            case .success(let got): handler.send(on: got.connection, reused: got.reused)
+            case .success(let connection): handler.send(on: connection, reused: false)
             case .failure(let error): handler.connectFailed(error)
             }
         }
@@ -277,24 +278,16 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     private func forwardedHeaders(_ requestHead: HTTPRequestHead, instance: UpstreamInstance, prefix: String) -> HTTPHeaders {
         // The client's headers stay as they are but for those removed here (the usual request
         // has none of them but Host): no copy of each one.
-        var headers = requestHead.headers
-        let named = Self.connectionOptions(requestHead.headers)
         var originalHost: String?
         var earlierForwardedFor: String?
-        var removing: [String] = []
         for (name, value) in requestHead.headers {
-            if HeaderName.equals(name, "host") {
-                originalHost = value
-                removing.append(name)
-            } else if HeaderName.equals(name, "x-forwarded-for") {
-                earlierForwardedFor = value
-                removing.append(name)
-            } else if HeaderName.isHopByHop(name) || HeaderName.equals(name, "content-length") || HeaderName.isForwarded(name)
-                        || (!named.isEmpty && named.contains(name.lowercased())) {
-                removing.append(name)
-            }
+            if HeaderName.equals(name, "host") { originalHost = value }
+            if HeaderName.equals(name, "x-forwarded-for") { earlierForwardedFor = value }
         }
-        for name in removing { headers.remove(name: name) }
+        var headers = Self.withoutConnectionHeaders(requestHead.headers) { name in
+            HeaderName.equals(name, "host") || HeaderName.equals(name, "x-forwarded-for")
+                || HeaderName.equals(name, "content-length") || HeaderName.isForwarded(name)
+        }
         headers.add(name: "Host", value: instance.authority)
         let length = body?.readableBytes ?? 0
         if length > 0 || requestHead.headers.contains(name: "content-length") || requestHead.headers.contains(name: "transfer-encoding") {
@@ -331,6 +324,20 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
 
     /// The client's address, read once per connection.
     private lazy var clientAddress: String = context?.channel.remoteAddress?.ipAddress ?? "unknown"
+
+    /// `headers` without the hop-by-hop ones, those the `Connection` header names, and those
+    /// `alsoRemoving` picks. The rest stay as they are: the usual message has none to remove,
+    /// and then nothing is copied.
+    private static func withoutConnectionHeaders(_ headers: HTTPHeaders, alsoRemoving extra: (String) -> Bool = { _ in false }) -> HTTPHeaders {
+        let named = connectionOptions(headers)
+        var removing: [String] = []
+        for (name, _) in headers where HeaderName.isHopByHop(name) || extra(name) || (!named.isEmpty && named.contains(name.lowercased())) {
+            removing.append(name)
+        }
+        var kept = headers
+        for name in removing { kept.remove(name: name) }
+        return kept
+    }
 
     /// Header names a `Connection` header lists: hop-by-hop for this connection only.
     private static func connectionOptions(_ headers: HTTPHeaders) -> Set<String> {
@@ -379,13 +386,7 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         exchange.upstreamKeepAlive = upstream.isKeepAlive
         responseStatus = upstream.status
         // The service's headers pass as they are but for those of its connection only.
-        var headers = upstream.headers
-        let named = Self.connectionOptions(upstream.headers)
-        var removing: [String] = []
-        for (name, _) in upstream.headers where HeaderName.isHopByHop(name) || (!named.isEmpty && named.contains(name.lowercased())) {
-            removing.append(name)
-        }
-        for name in removing { headers.remove(name: name) }
+        var headers = Self.withoutConnectionHeaders(upstream.headers)
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         let response = HTTPResponseHead(version: requestHead.version, status: upstream.status, headers: headers)
         context.write(wrapOutboundOut(.head(response)), promise: nil)

@@ -150,14 +150,6 @@ final class UpstreamPool: @unchecked Sendable {
         }
     }
 
-    /// An idle connection to the instance when there is one (`reused` true), else a new one.
-    func acquire(_ instance: UpstreamInstance) -> EventLoopFuture<(connection: UpstreamConnection, reused: Bool)> {
-        if let connection = takeIdle(instance) {
-            return eventLoop.makeSucceededFuture((connection, true))
-        }
-        return connect(instance).map { ($0, false) }
-    }
-
     /// An idle connection to the instance, still open and not idle too long, if there is one:
     /// the usual case under load, answered without a future.
     func takeIdle(_ instance: UpstreamInstance) -> UpstreamConnection? {
