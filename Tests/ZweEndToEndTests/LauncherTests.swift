@@ -82,7 +82,7 @@ struct LauncherTests {
         #expect(started.status == 0, "\(started)")
 
         let steady = try fixture.component("steady", of: instance)
-        kill(pid_t(steady?["pid"] as? Int ?? -1), SIGKILL)
+        try signalProcess(steady?["pid"], SIGKILL)
         let back = try fixture.wait(instance) { status in
             let item = (status["components"] as? [[String: Any]])?.first { $0["id"] as? String == "steady" }
             return item?["state"] as? String == "READY" && item?["restarts"] as? Int == 1
@@ -94,7 +94,7 @@ struct LauncherTests {
         #expect(log.contains("ZWEL0004I component steady(") && log.contains("ZWEL0005I next attempt to restart component steady in 0 seconds"), "\(log)")
 
         _ = FileManager.default.createFile(atPath: marker, contents: nil)
-        kill(pid_t(try fixture.component("flaky", of: instance)?["pid"] as? Int ?? -1), SIGKILL)
+        try signalProcess(try fixture.component("flaky", of: instance)?["pid"], SIGKILL)
         let failed = try fixture.wait(instance) { status in
             (status["components"] as? [[String: Any]])?.first { $0["id"] as? String == "flaky" }?["state"] as? String == "FAILED"
         }
@@ -132,9 +132,9 @@ struct LauncherTests {
         let instance = try fixture.instance("instance")
         #expect(try fixture.zwe(["start", "-c", instance]).status == 0)
         if idleSeconds > 0 { sleep(UInt32(idleSeconds)) }  // worker threads come and go meanwhile
-        let launcher = pid_t(try fixture.status(instance)["launcherPid"] as? Int ?? -1)
+        let launcher = try fixture.status(instance)["launcherPid"]
         #expect(LauncherFixture.processes(of: instance).count >= 5)
-        kill(launcher, SIGKILL)
+        try signalProcess(launcher, SIGKILL)
         let deadline = Date().addingTimeInterval(1)
         var left = LauncherFixture.processes(of: instance)
         while !left.isEmpty && Date() < deadline {

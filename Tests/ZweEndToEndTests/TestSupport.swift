@@ -102,6 +102,13 @@ enum Harness {
     }
 }
 
+/// Signals a process whose pid came from status output. A missing pid must fail the test, not
+/// become kill(-1), which as root signals every process on the machine.
+func signalProcess(_ pid: Any?, _ signal: Int32) throws {
+    guard let pid = pid as? Int, pid > 1 else { throw TestFailure("no process to signal: \(String(describing: pid))") }
+    kill(pid_t(pid), signal)
+}
+
 /// A scratch folder removed at the end of the test.
 final class TemporaryDirectory {
     let path: String
