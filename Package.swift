@@ -190,7 +190,7 @@ let package = Package(
         ),
         // What the tests that start the built programs share: program paths, keystores,
         // started processes, client tools, loopback sockets.
-        .target(name: "ZweTestSupport", dependencies: ["ZweCertificates", "ZweConfiguration"], path: "Tests/Support"),
+        .target(name: "ZweTestSupport", dependencies: ["ZweCertificates", "ZweConfiguration", "ZweProcess", "CZweProcess"], path: "Tests/Support"),
         .testTarget(
             name: "ComponentRuntimeTests",
             dependencies: [
@@ -220,17 +220,17 @@ let package = Package(
             name: "ZOSMFTests",
             dependencies: ["ZweZOSMF", "ZweTestSupport"]
         ),
-        .testTarget(name: "ZweConfigurationTests", dependencies: ["ZweConfiguration", "ZweMessages"]),
+        .testTarget(name: "ZweConfigurationTests", dependencies: ["ZweConfiguration", "ZweMessages", "ZweTestSupport"]),
         .testTarget(
             name: "ZweCertificatesTests",
             dependencies: [
-                "ZweCertificates", "ZwePKCS12",
+                "ZweCertificates", "ZwePKCS12", "ZweTestSupport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "ZwePKCS12Tests", dependencies: ["ZwePKCS12"]),
+        .testTarget(name: "ZwePKCS12Tests", dependencies: ["ZwePKCS12", "ZweTestSupport"]),
         .testTarget(
             name: "CatalogTests",
             dependencies: [
@@ -238,6 +238,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ZweEndToEndTests", dependencies: ["ZweConfiguration"]),
+        .testTarget(name: "ZweEndToEndTests", dependencies: ["ZweConfiguration", "ZweTestSupport"]),
     ]
 )

@@ -9,6 +9,21 @@ public enum Spawner {
         public var exitCode: Int32?
         public var signal: Int32?
 
+        public init(exitCode: Int32?, signal: Int32?) {
+            self.exitCode = exitCode
+            self.signal = signal
+        }
+
+        /// From the status waitpid(2) filled in.
+        public init(waitStatus status: Int32) {
+            let low = status & 0x7F
+            if low == 0 {
+                self.init(exitCode: (status >> 8) & 0xFF, signal: nil)
+            } else {
+                self.init(exitCode: nil, signal: low)
+            }
+        }
+
         /// `exit N` or `signal NAME`, as status output shows it.
         public var text: String {
             if let exitCode { return "exit \(exitCode)" }
@@ -86,8 +101,6 @@ public enum Spawner {
         while waitpid(pid, &status, 0) < 0 {
             if errno != EINTR { return ExitStatus(exitCode: nil, signal: nil) }
         }
-        let low = status & 0x7F
-        if low == 0 { return ExitStatus(exitCode: (status >> 8) & 0xFF, signal: nil) }
-        return ExitStatus(exitCode: nil, signal: low)
+        return ExitStatus(waitStatus: status)
     }
 }

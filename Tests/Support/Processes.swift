@@ -2,7 +2,7 @@ import Foundation
 
 /// A started program whose output goes to files (a pipe nobody reads could fill up).
 public final class Running: @unchecked Sendable {
-    public let process: Process
+    public let process: ChildProcess
     public let stdoutPath: String
     public let stderrPath: String
     public let started: ContinuousClock.Instant
@@ -11,20 +11,11 @@ public final class Running: @unchecked Sendable {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("running-\(UUID().uuidString)").path
         stdoutPath = base + ".out"
         stderrPath = base + ".err"
-        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
         started = .now
-        try process.run()
+        process = try ChildProcess(executable, arguments, environment: environment, stdout: stdoutPath, stderr: stderrPath)
     }
 
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.pid }
     public var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
     public var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
     public var output: String { "--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
@@ -45,22 +36,16 @@ public final class Running: @unchecked Sendable {
 
     /// The exit status, or nil if still running after `timeout`.
     public func waitForExit(timeout: Duration) async -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now >= deadline { return nil }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+        guard await process.wait(timeout: timeout) != nil else { return nil }
         return process.terminationStatus
     }
 
-    public func signal(_ number: Int32) { if process.isRunning { kill(pid, number) } }
+    public func signal(_ number: Int32) { process.signal(number) }
 
     /// Ends the program if it still runs and removes its output files; for `defer`.
     public func stop() {
-        if process.isRunning {
-            kill(pid, SIGKILL)
-            process.waitUntilExit()
-        }
+        process.signal(SIGKILL)
+        process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: stdoutPath)
         try? FileManager.default.removeItem(atPath: stderrPath)
     }
@@ -88,29 +73,33 @@ public struct ToolResult: CustomStringConvertible, Sendable {
 public func runTool(_ tool: String, _ arguments: [String], environment: [String: String]? = nil,
                     timeout: Duration = .seconds(120)) async throws -> ToolResult {
     let base = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString)").path
-    _ = FileManager.default.createFile(atPath: base + ".out", contents: nil)
-    _ = FileManager.default.createFile(atPath: base + ".err", contents: nil)
     defer {
         try? FileManager.default.removeItem(atPath: base + ".out")
         try? FileManager.default.removeItem(atPath: base + ".err")
     }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [tool] + arguments
-    if let environment { process.environment = environment }
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = FileHandle(forWritingAtPath: base + ".out")
-    process.standardError = FileHandle(forWritingAtPath: base + ".err")
-    try process.run()
-    let deadline = ContinuousClock.now + timeout
-    while process.isRunning {
-        if ContinuousClock.now >= deadline {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw TestFailure("\(tool) did not finish within \(timeout)")
-        }
-        try? await Task.sleep(for: .milliseconds(10))
+    let process = try ChildProcess(tool, arguments, environment: environment, stdout: base + ".out", stderr: base + ".err")
+    if await process.wait(timeout: timeout) == nil {
+        process.signal(SIGKILL)
+        process.waitUntilExit()
+        throw TestFailure("\(tool) did not finish within \(timeout)")
     }
+    return ToolResult(status: process.terminationStatus,
+                      stdout: (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? "")
+}
+
+/// Runs a program to its end on the calling thread, for tests that are not async; output
+/// through files, as `runTool`.
+public func runProgram(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                       directory: String? = nil) throws -> ToolResult {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("program-\(UUID().uuidString)").path
+    defer {
+        try? FileManager.default.removeItem(atPath: base + ".out")
+        try? FileManager.default.removeItem(atPath: base + ".err")
+    }
+    let process = try ChildProcess(executable, arguments, environment: environment, directory: directory,
+                                   stdout: base + ".out", stderr: base + ".err")
+    process.waitUntilExit()
     return ToolResult(status: process.terminationStatus,
                       stdout: (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? "",
                       stderr: (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? "")

@@ -1,10 +1,12 @@
 // ZweTestSupport: what the tests that start the built programs share. It owns where those
 // programs are (`Programs`), the keystore our own certificate setup makes for them (`Keystore`,
-// `componentEnvironment`), a started program with its output in files (`Running`), client tools
-// run to their end (`runTool`, `curl`), loopback sockets (`freePort`, `canConnect`,
-// `SilentListener`), files the tests leave behind (`TemporaryPaths`), and polling and JSON
-// helpers. What belongs to one component's tests (discovery's Eureka client, the catalog's
-// browser) is in that component's test target.
+// `componentEnvironment`), started programs (`ChildProcess`, on the product's posix_spawn code,
+// and `Running` with its output in files), client tools run to their end (`runTool`,
+// `runProgram`, `curl`), loopback sockets (`freePort`, `canConnect`, `SilentListener`), files
+// the tests leave behind (`TemporaryPaths`, `TemporaryDirectory`), the end-to-end fixtures that
+// drive `zwe` itself (`Harness`, `InstanceFixture`, `LauncherFixture`, `TopologyFixture`), and
+// polling and JSON helpers. What belongs to one component's tests (discovery's Eureka client,
+// the catalog's browser) is in that component's test target.
 import Foundation
 import Synchronization
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZweConfiguration
 import ZweMessages
+import ZweTestSupport
 
 /// The environment the table tests parse against.
 let testEnvironment = [
@@ -44,19 +45,11 @@ func valuesFromShell(_ text: String, keys: [String], environment: [String: Strin
     // NUL separators: the one byte no value can hold.
     let script = ". \"$1\" && printf '%s\\0' " + keys.map { "\"$\($0)\"" }.joined(separator: " ")
 
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", script, "sh", file]
-    process.environment = environment
-    process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+    let process = try ChildProcess("/bin/sh", ["-c", script, "sh", file], environment: environment, directory: directory.path,
+                                   stdout: directory.path + "/values", stderr: directory.path + "/errors")
     process.waitUntilExit()
+    let outputData = FileManager.default.contents(atPath: directory.path + "/values") ?? Data()
+    let errorData = FileManager.default.contents(atPath: directory.path + "/errors") ?? Data()
 
     #expect(process.terminationStatus == 0, "sh failed: \(String(decoding: errorData, as: UTF8.self))")
     #expect(errorData.isEmpty, "sh wrote to stderr: \(String(decoding: errorData, as: UTF8.self))")

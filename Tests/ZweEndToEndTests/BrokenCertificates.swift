@@ -1,4 +1,5 @@
 import Foundation
+import ZweTestSupport
 import Testing
 
 /// Replaces the Zowe certificate of a fixture's keystore directory with one made by openssl

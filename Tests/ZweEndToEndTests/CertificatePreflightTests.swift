@@ -1,4 +1,5 @@
 import Foundation
+import ZweTestSupport
 import Testing
 
 /// The certificate problems of quality.md's bad-input list, each built for real, found by

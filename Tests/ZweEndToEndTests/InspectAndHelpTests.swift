@@ -1,4 +1,5 @@
 import Foundation
+import ZweTestSupport
 import Testing
 
 @Suite("Certificate inspection and help, end to end")

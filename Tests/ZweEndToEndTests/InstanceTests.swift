@@ -1,4 +1,5 @@
 import Foundation
+import ZweTestSupport
 import Testing
 
 @Suite("Instance directories and preflight, end to end")
@@ -131,7 +132,7 @@ struct InstanceTests {
         let fixture = try InstanceFixture()
         let port = fixture.ports["GATEWAY_PORT"]!
         let holder = try Harness.start("python3", ["-c", "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',\(port)))\ns.listen()\nprint('ready',flush=True)\ntime.sleep(60)"])
-        defer { kill(holder.process.processIdentifier, SIGKILL); _ = holder.finish() }
+        defer { kill(holder.process.pid, SIGKILL); _ = holder.finish() }
         var waited = 0
         while (try? String(contentsOfFile: holder.outPath, encoding: .utf8))?.contains("ready") != true && waited < 500 {
             usleep(10_000)
@@ -140,9 +141,9 @@ struct InstanceTests {
         let (status, report, raw) = try fixture.validate()
         #expect(status == 1, "\(raw)")
         let finding = report.finding("ZWEL1413E")
-        #expect((finding?["message"] as? String)?.contains("pid \(holder.process.processIdentifier)") == true, "\(String(describing: finding))")
+        #expect((finding?["message"] as? String)?.contains("pid \(holder.process.pid)") == true, "\(String(describing: finding))")
         #expect(finding?["location"] as? String == "port \(port)")
-        kill(holder.process.processIdentifier, SIGKILL)
+        kill(holder.process.pid, SIGKILL)
         holder.process.waitUntilExit()
         #expect(try fixture.validate().status == 0)
     }

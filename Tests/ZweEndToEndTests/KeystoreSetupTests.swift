@@ -1,4 +1,5 @@
 import Foundation
+import ZweTestSupport
 import Testing
 
 /// `zwe init certificate` as users run it, checked with the tools they would check it with.
@@ -228,7 +229,7 @@ struct KeystoreSetupTests {
         for delay in stride(from: 0, through: 190_000, by: 10_000) {
             let running = try Harness.start(Harness.zwe, ["init", "certificate", "-p", file])
             usleep(UInt32(delay))
-            kill(running.process.processIdentifier, SIGKILL)
+            kill(running.process.pid, SIGKILL)
             _ = running.finish()
             for name in layoutFiles() + ["localhost/localhost.keystore.gateway.cer", "localhost/localhost.keystore.gateway.key"] {
                 #expect(FileManager.default.fileExists(atPath: keystore + "/" + name), "after a kill at \(delay / 1000) ms: \(name) missing")

@@ -1,4 +1,5 @@
 import Foundation
+import ZweTestSupport
 import Testing
 
 @Suite("Launcher: start, supervision, stop, status, several instances")
@@ -269,7 +270,7 @@ struct LauncherTests {
         let instance = try fixture.instance("instance", components: [TestComponentSpec(id: "single", jobCode: "SI")])
         let running = try Harness.start(Harness.zwe, ["start", "-c", instance, "--foreground"], environment: fixture.environment)
         #expect(try fixture.wait(instance) { ($0["components"] as? [[String: Any]])?.first?["state"] as? String == "READY" })
-        #expect(try fixture.status(instance)["launcherPid"] as? Int == Int(running.process.processIdentifier))
+        #expect(try fixture.status(instance)["launcherPid"] as? Int == Int(running.process.pid))
         #expect(try fixture.zwe(["stop", "-c", instance]).status == 0)
         let result = running.finish()
         #expect(result.status == 0, "\(result)")

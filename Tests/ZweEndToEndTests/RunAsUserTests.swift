@@ -1,4 +1,5 @@
 import Foundation
+import ZweTestSupport
 import Testing
 
 /// As root with ZOWE_USER_ID/ZOWE_GROUP_ID set, the setup gives the stores to that user and the

@@ -1,4 +1,5 @@
 import Foundation
+import ZweTestSupport
 import Testing
 
 /// Preflight rule 9: `zwe validate` makes a live TLS handshake with the instance's z/OSMF and its

@@ -1,4 +1,5 @@
 import Foundation
+import ZweTestSupport
 import Testing
 
 /// Browser or client -> gateway (Zowe certificate) -> jobs API (southbound mutual TLS) ->

@@ -1,4 +1,5 @@
 import Foundation
+import ZweTestSupport
 import Testing
 
 /// trust-zosmf (`zwe init certificate` with ZOWE_ZOSMF_HOST/ZOWE_ZOSMF_PORT) against
@@ -217,7 +218,7 @@ final class StandInZosmf {
     func stop() {
         guard !stopped else { return }
         stopped = true
-        if server.process.isRunning { kill(server.process.processIdentifier, SIGKILL) }
+        if server.process.isRunning { kill(server.process.pid, SIGKILL) }
         _ = server.finish()
     }
 
@@ -231,7 +232,7 @@ struct StandInError: Error, CustomStringConvertible {
 
 /// Ends a helper process started with `Harness.start` (SIGKILL, as in `StandInZosmf.stop`).
 func stop(_ running: Harness.Running) {
-    if running.process.isRunning { kill(running.process.processIdentifier, SIGKILL) }
+    if running.process.isRunning { kill(running.process.pid, SIGKILL) }
     _ = running.finish()
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZweTestSupport
 
 /// A password with the characters that break naive quoting: `$`, space, `'`, `"` and backslash.
 let awkwardPassword = #"pa$$ w'o"r\d!"#
@@ -44,37 +45,11 @@ final class Workspace {
     /// Runs a tool found on PATH; output goes to files so that large outputs cannot block.
     @discardableResult
     func run(_ tool: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> ToolResult {
-        let id = UUID().uuidString
-        let outURL = directory.appendingPathComponent("\(id).out")
-        let errURL = directory.appendingPathComponent("\(id).err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["LC_ALL"] = "C"
         for (key, value) in extra { environment[key] = value }
-        process.environment = environment
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return ToolResult(
-            status: process.terminationStatus,
-            output: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            errorOutput: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        let result = try runProgram(tool, arguments, environment: environment, directory: directory.path)
+        return ToolResult(status: result.status, output: result.stdout, errorOutput: result.stderr)
     }
 
     /// Runs a tool and fails unless it exits 0.

@@ -3,32 +3,22 @@ import Testing
 
 /// Runs real programs for the end-to-end tests: the built `zwe`, the runtime's scripts, and
 /// the tools users check our files with (openssl, keytool, sh).
-enum Harness {
-    /// The source tree, found from this file's path.
-    static let packageRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
+public enum Harness {
+    public static var packageRoot: String { Programs.packageRoot }
     /// The `zwe` under test: `ZWE_BIN_DIR` if set (scripts/test.sh sets it), else the debug build.
-    static let binDirectory: String = {
-        if let dir = ProcessInfo.processInfo.environment["ZWE_BIN_DIR"], !dir.isEmpty { return dir }
-        return packageRoot + "/.build/debug"
-    }()
+    public static var binDirectory: String { Programs.binDirectory }
+    public static var zwe: String { binDirectory + "/zwe" }
+    public static var runtime: String { packageRoot + "/runtime-stub" }
 
-    static var zwe: String { binDirectory + "/zwe" }
-    static var runtime: String { packageRoot + "/runtime-stub" }
-
-    struct Result: CustomStringConvertible {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-        var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+    public struct Result: CustomStringConvertible, Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+        public var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
     }
 
     /// A small environment: tests never depend on the caller's variables.
-    static func baseEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
+    public static func baseEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
         var environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/root",
@@ -41,33 +31,32 @@ enum Harness {
     }
 
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = baseEnvironment(), directory: String? = nil) throws -> Result {
-        let process = try start(executable, arguments, environment: environment, directory: directory)
-        return process.finish()
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = baseEnvironment(), directory: String? = nil) throws -> Result {
+        try start(executable, arguments, environment: environment, directory: directory).finish()
     }
 
-    static func zwe(_ arguments: [String], environment: [String: String] = baseEnvironment(), directory: String? = nil) throws -> Result {
+    public static func zwe(_ arguments: [String], environment: [String: String] = baseEnvironment(), directory: String? = nil) throws -> Result {
         try run(zwe, arguments, environment: environment, directory: directory)
     }
 
     /// A started process whose output is collected into files (no pipe can fill up).
-    final class Running: @unchecked Sendable {
-        let process: Process
-        let outPath: String
-        let errPath: String
+    public final class Running: Sendable {
+        public let process: ChildProcess
+        public let outPath: String
+        public let errPath: String
 
-        init(process: Process, outPath: String, errPath: String) {
+        init(process: ChildProcess, outPath: String, errPath: String) {
             self.process = process
             self.outPath = outPath
             self.errPath = errPath
         }
 
-        func signal(_ number: Int32) {
-            if process.isRunning { kill(process.processIdentifier, number) }
-        }
+        public var pid: pid_t { process.pid }
+
+        public func signal(_ number: Int32) { process.signal(number) }
 
         /// SIGTERM, then SIGKILL after 5 s; waits for the exit.
-        func stop() {
+        public func stop() {
             signal(SIGTERM)
             let deadline = Date().addingTimeInterval(5)
             while process.isRunning, Date() < deadline { usleep(20_000) }
@@ -75,7 +64,7 @@ enum Harness {
             process.waitUntilExit()
         }
 
-        func finish() -> Result {
+        public func finish() -> Result {
             process.waitUntilExit()
             let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
             let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
@@ -85,35 +74,26 @@ enum Harness {
         }
     }
 
-    static func start(_ executable: String, _ arguments: [String], environment: [String: String] = baseEnvironment(), directory: String? = nil) throws -> Running {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable.contains("/") ? executable : "/usr/bin/env")
-        process.arguments = executable.contains("/") ? arguments : [executable] + arguments
-        process.environment = environment
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    public static func start(_ executable: String, _ arguments: [String], environment: [String: String] = baseEnvironment(), directory: String? = nil) throws -> Running {
         let stem = NSTemporaryDirectory() + "zwe-test-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: stem + ".out", contents: nil)
-        _ = FileManager.default.createFile(atPath: stem + ".err", contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stem + ".out"))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stem + ".err"))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(executable, arguments, environment: environment, directory: directory,
+                                       stdout: stem + ".out", stderr: stem + ".err")
         return Running(process: process, outPath: stem + ".out", errPath: stem + ".err")
     }
 }
 
 /// Signals a process whose pid came from status output. A missing pid must fail the test, not
 /// become kill(-1), which as root signals every process on the machine.
-func signalProcess(_ pid: Any?, _ signal: Int32) throws {
+public func signalProcess(_ pid: Any?, _ signal: Int32) throws {
     guard let pid = pid as? Int, pid > 1 else { throw TestFailure("no process to signal: \(String(describing: pid))") }
     kill(pid_t(pid), signal)
 }
 
 /// A scratch folder removed at the end of the test.
-final class TemporaryDirectory {
-    let path: String
+public final class TemporaryDirectory {
+    public let path: String
 
-    init(_ name: String = #function) {
+    public init(_ name: String = #function) {
         let clean = name.filter { $0.isLetter || $0.isNumber }
         path = NSTemporaryDirectory() + "zwe-\(clean.prefix(40))-\(UUID().uuidString.prefix(8))"
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -121,7 +101,7 @@ final class TemporaryDirectory {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
-    func write(_ name: String, _ text: String) -> String {
+    public func write(_ name: String, _ text: String) -> String {
         let file = path + "/" + name
         try! FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try! text.write(toFile: file, atomically: true, encoding: .utf8)
@@ -130,17 +110,17 @@ final class TemporaryDirectory {
 }
 
 /// Writes a setup env file (`-p`) from key/value pairs, each value single-quoted as a shell would need.
-func setupFile(in directory: TemporaryDirectory, name: String = "setup.env", _ values: [(String, String)]) -> String {
+public func setupFile(in directory: TemporaryDirectory, name: String = "setup.env", _ values: [(String, String)]) -> String {
     let text = values.map { "\($0.0)=\(shellQuote($0.1))" }.joined(separator: "\n") + "\n"
     return directory.write(name, text)
 }
 
-func shellQuote(_ value: String) -> String {
+public func shellQuote(_ value: String) -> String {
     "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
 
 /// Every file of the layout that a default setup (alias `localhost`) writes.
-func layoutFiles(alias: String = "localhost") -> [String] {
+public func layoutFiles(alias: String = "localhost") -> [String] {
     [
         "zowe-certificates.env",
         "local_ca/localca.cer",
@@ -156,7 +136,7 @@ func layoutFiles(alias: String = "localhost") -> [String] {
 
 /// A digest of everything under a folder (names, link targets, modes, contents), to prove that
 /// a failed command changed nothing.
-func treeFingerprint(_ root: String) -> String {
+public func treeFingerprint(_ root: String) -> String {
     var lines: [String] = []
     let manager = FileManager.default
     func walk(_ path: String, _ relative: String) {
@@ -179,14 +159,14 @@ func treeFingerprint(_ root: String) -> String {
     return lines.joined(separator: "\n")
 }
 
-func mode(_ path: String) -> mode_t {
+public func mode(_ path: String) -> mode_t {
     var info = stat()
     #expect(stat(path, &info) == 0, "stat \(path)")
     return info.st_mode & 0o7777
 }
 
 /// FNV-1a over every byte: a content digest without a crypto dependency.
-func fnv1a(_ data: Data) -> String {
+public func fnv1a(_ data: Data) -> String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in data {
         hash ^= UInt64(byte)

@@ -4,17 +4,17 @@ import Testing
 /// The whole topology of one instance: a z/OSMF (`zwe zosmf-stub`, its own self-signed
 /// certificate, trusted by the keystore setup), and an instance of the real components
 /// (runtime-stub) started by the launcher, with z/OSMF as its authentication provider.
-final class TopologyFixture: @unchecked Sendable {
-    let launcher: LauncherFixture
-    let instance: String
+public final class TopologyFixture: @unchecked Sendable {
+    public let launcher: LauncherFixture
+    public let instance: String
     /// Holds z/OSMF's data folder for as long as the fixture lives.
-    let zosmfScratch: TemporaryDirectory
-    let zosmfData: String
-    let zosmfPort: Int
-    let gatewayPort: Int
-    private(set) var zosmf: Harness.Running?
-    var caCertificate: String { launcher.keystore + "/local_ca/localca.cer" }
-    var gateway: String { "https://localhost:\(gatewayPort)" }
+    public let zosmfScratch: TemporaryDirectory
+    public let zosmfData: String
+    public let zosmfPort: Int
+    public let gatewayPort: Int
+    public private(set) var zosmf: Harness.Running?
+    public var caCertificate: String { launcher.keystore + "/local_ca/localca.cer" }
+    public var gateway: String { "https://localhost:\(gatewayPort)" }
 
     /// - Parameters:
     ///   - zosmfArguments: more arguments for `zwe zosmf-stub` (e.g. `--hostname wrong.example`).
@@ -22,7 +22,7 @@ final class TopologyFixture: @unchecked Sendable {
     ///   - setup: more keystore setup values (verify flags).
     ///   - instanceSets: more instance.env values.
     ///   - trustFile: trust z/OSMF's certificate file (ZOSMF_CERTIFICATE) instead: no host name check at setup.
-    init(_ name: String = #function, zosmfArguments: [String] = [], trust: Bool = true, trustFile: Bool = false,
+    public init(_ name: String = #function, zosmfArguments: [String] = [], trust: Bool = true, trustFile: Bool = false,
          setup: [(String, String)] = [], instanceSets: [String: String] = [:], start: Bool = true) throws {
         zosmfScratch = TemporaryDirectory(name + "-zosmf")
         zosmfData = zosmfScratch.path + "/zosmf"
@@ -72,7 +72,7 @@ final class TopologyFixture: @unchecked Sendable {
 
     /// Waits until the gateway routes to every service of the topology: READY means healthy,
     /// and a service registers with discovery, and the gateway learns of it, just after.
-    func waitForRoutes(_ services: Set<String> = ["ibmzosmf", "jobs", "explorer-jes", "apicatalog"], seconds: Double = 20) throws {
+    public func waitForRoutes(_ services: Set<String> = ["ibmzosmf", "jobs", "explorer-jes", "apicatalog"], seconds: Double = 20) throws {
         let deadline = Date().addingTimeInterval(seconds)
         var known: Set<String> = []
         while Date() < deadline {
@@ -85,23 +85,23 @@ final class TopologyFixture: @unchecked Sendable {
     }
 
     /// What z/OSMF has written so far.
-    var zosmfOutput: String {
+    public var zosmfOutput: String {
         guard let zosmf else { return "" }
         return ((try? String(contentsOfFile: zosmf.outPath, encoding: .utf8)) ?? "") + ((try? String(contentsOfFile: zosmf.errPath, encoding: .utf8)) ?? "")
     }
 
     /// A component's log of the instance.
-    func log(_ component: String) -> String {
+    public func log(_ component: String) -> String {
         (try? String(contentsOfFile: instance + "/logs/\(component).log", encoding: .utf8)) ?? "(no log)"
     }
 
-    func stop() {
+    public func stop() {
         _ = try? launcher.zwe(["stop", "-c", instance])
         zosmf?.stop()
     }
 
     /// Kills z/OSMF with SIGKILL and starts it again on the same data and port.
-    func restartZOSMF(signal: Int32 = SIGKILL, arguments: [String] = []) throws {
+    public func restartZOSMF(signal: Int32 = SIGKILL, arguments: [String] = []) throws {
         zosmf?.signal(signal)
         _ = zosmf?.finish()
         let stub = try Harness.start(Harness.binDirectory + "/zwe", [
@@ -112,7 +112,7 @@ final class TopologyFixture: @unchecked Sendable {
         guard Self.waitForPort(zosmfPort, seconds: 15) else { throw TestFailure("z/OSMF did not come back\n\(stub.finish())") }
     }
 
-    static func waitForPort(_ port: Int, seconds: Double) -> Bool {
+    public static func waitForPort(_ port: Int, seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -130,17 +130,17 @@ final class TopologyFixture: @unchecked Sendable {
         return false
     }
 
-    struct Answer: CustomStringConvertible {
-        let status: Int
-        let body: String
-        let headers: String
-        var description: String { "HTTP \(status)\n\(headers)\n\(body)" }
-        var json: Any? { try? JSONSerialization.jsonObject(with: Data(body.utf8)) }
-        var object: [String: Any] { json as? [String: Any] ?? [:] }
+    public struct Answer: CustomStringConvertible {
+        public let status: Int
+        public let body: String
+        public let headers: String
+        public var description: String { "HTTP \(status)\n\(headers)\n\(body)" }
+        public var json: Any? { try? JSONSerialization.jsonObject(with: Data(body.utf8)) }
+        public var object: [String: Any] { json as? [String: Any] ?? [:] }
     }
 
     /// curl through the gateway (or any URL), trusting only the instance CA.
-    func curl(_ url: String, method: String = "GET", _ extra: [String] = []) throws -> Answer {
+    public func curl(_ url: String, method: String = "GET", _ extra: [String] = []) throws -> Answer {
         let headersFile = launcher.scratch.path + "/headers-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: headersFile) }
         let result = try Harness.run("/usr/bin/env", [
@@ -152,9 +152,4 @@ final class TopologyFixture: @unchecked Sendable {
         let headers = (try? String(contentsOfFile: headersFile, encoding: .utf8)) ?? ""
         return Answer(status: status, body: lines.joined(separator: "\n"), headers: headers + result.stderr)
     }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

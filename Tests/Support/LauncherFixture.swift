@@ -2,29 +2,41 @@ import Foundation
 import Testing
 
 /// A test component definition: the fixture program `zwe-test-component` behind a manifest.
-struct TestComponentSpec {
-    var id: String
-    var jobCode = "TC"
-    var dependsOn: [String] = []
-    var restartIntervals = [0]
-    var minUptime = 60
-    var shutdownTimeout = 5
-    var readyTimeout = 20
+public struct TestComponentSpec {
+    public var id: String
+    public var jobCode = "TC"
+    public var dependsOn: [String] = []
+    public var restartIntervals = [0]
+    public var minUptime = 60
+    public var shutdownTimeout = 5
+    public var readyTimeout = 20
     /// Extra lines for the start script (exports of TEST_COMPONENT_* flags, conditions).
-    var script = ""
+    public var script = ""
 
-    var portVariable: String { id.uppercased().replacingOccurrences(of: "-", with: "_") + "_PORT" }
+    public init(id: String, jobCode: String = "TC", dependsOn: [String] = [], restartIntervals: [Int] = [0], minUptime: Int = 60,
+                shutdownTimeout: Int = 5, readyTimeout: Int = 20, script: String = "") {
+        self.id = id
+        self.jobCode = jobCode
+        self.dependsOn = dependsOn
+        self.restartIntervals = restartIntervals
+        self.minUptime = minUptime
+        self.shutdownTimeout = shutdownTimeout
+        self.readyTimeout = readyTimeout
+        self.script = script
+    }
+
+    public var portVariable: String { id.uppercased().replacingOccurrences(of: "-", with: "_") + "_PORT" }
 }
 
 /// A keystore and an instance whose components are the default ones or test components, on
 /// free ports, with its own registry folder; everything it started is ended on `tearDown`.
-final class LauncherFixture {
-    let scratch: TemporaryDirectory
-    let keystore: String
-    var instances: [String] = []
-    let runtimeFolder: String
+public final class LauncherFixture {
+    public let scratch: TemporaryDirectory
+    public let keystore: String
+    public var instances: [String] = []
+    public let runtimeFolder: String
 
-    init(_ name: String = #function, setup: [(String, String)] = []) throws {
+    public init(_ name: String = #function, setup: [(String, String)] = []) throws {
         scratch = TemporaryDirectory(name)
         keystore = scratch.path + "/keystore"
         runtimeFolder = scratch.path + "/run"
@@ -34,10 +46,10 @@ final class LauncherFixture {
         #expect(made.status == 0, "setup: \(made)")
     }
 
-    var environment: [String: String] { Harness.baseEnvironment(["XDG_RUNTIME_DIR": runtimeFolder]) }
+    public var environment: [String: String] { Harness.baseEnvironment(["XDG_RUNTIME_DIR": runtimeFolder]) }
 
     /// Writes a test component folder and returns its path.
-    func component(_ spec: TestComponentSpec) throws -> String {
+    public func component(_ spec: TestComponentSpec) throws -> String {
         let folder = scratch.path + "/components/" + spec.id
         try FileManager.default.createDirectory(atPath: folder + "/bin", withIntermediateDirectories: true)
         let manifest = """
@@ -69,19 +81,23 @@ final class LauncherFixture {
         return folder
     }
 
-    /// Creates an instance. `components` nil: the runtime's default set on free ports.
-    func instance(_ name: String, components: [TestComponentSpec]? = nil, extra: [String: String] = [:], ports fixed: [String: Int] = [:]) throws -> String {
+    /// Creates an instance. `components` nil: the runtime's default set on free ports;
+    /// `external`: test components started beside them (EXTERNAL_COMPONENTS).
+    public func instance(_ name: String, components: [TestComponentSpec]? = nil, external: [TestComponentSpec] = [],
+                         extra: [String: String] = [:], ports fixed: [String: Int] = [:]) throws -> String {
         let directory = scratch.path + "/" + name
         var sets: [String: String] = extra
         for variable in InstanceFixture.portVariables { sets[variable] = "\(fixed[variable] ?? freePort())" }
-        if let components {
+        func paths(_ specs: [TestComponentSpec]) throws -> String {
             var paths: [String] = []
-            for spec in components {
+            for spec in specs {
                 paths.append(try component(spec))
                 sets[spec.portVariable] = "\(fixed[spec.portVariable] ?? freePort())"
             }
-            sets["ZWE_LAUNCH_COMPONENTS"] = paths.joined(separator: ",")
+            return paths.joined(separator: ",")
         }
+        if let components { sets["ZWE_LAUNCH_COMPONENTS"] = try paths(components) }
+        if !external.isEmpty { sets["EXTERNAL_COMPONENTS"] = try paths(external) }
         var arguments = ["configure-instance", "-c", directory, "--keystore", keystore]
         for (key, value) in sets { arguments += ["--set", "\(key)=\(value)"] }
         let configured = try Harness.zwe(arguments, environment: environment)
@@ -90,22 +106,22 @@ final class LauncherFixture {
         return directory
     }
 
-    func zwe(_ arguments: [String], extra: [String: String] = [:]) throws -> Harness.Result {
+    public func zwe(_ arguments: [String], extra: [String: String] = [:]) throws -> Harness.Result {
         try Harness.zwe(arguments, environment: environment.merging(extra) { _, new in new })
     }
 
-    func status(_ instance: String) throws -> [String: Any] {
+    public func status(_ instance: String) throws -> [String: Any] {
         let result = try zwe(["status", "-c", instance, "--json"])
         return (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any] ?? [:]
     }
 
-    func component(_ id: String, of instance: String) throws -> [String: Any]? {
+    public func component(_ id: String, of instance: String) throws -> [String: Any]? {
         (try status(instance)["components"] as? [[String: Any]])?.first { $0["id"] as? String == id }
     }
 
     /// Waits (up to `seconds`) until the condition on the status holds.
     @discardableResult
-    func wait(_ instance: String, seconds: Double = 10, until condition: ([String: Any]) -> Bool) throws -> Bool {
+    public func wait(_ instance: String, seconds: Double = 10, until condition: ([String: Any]) -> Bool) throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if condition(try status(instance)) { return true }
@@ -114,12 +130,12 @@ final class LauncherFixture {
         return false
     }
 
-    func launcherLog(_ instance: String) -> String {
+    public func launcherLog(_ instance: String) -> String {
         (try? String(contentsOfFile: instance + "/logs/launcher.log", encoding: .utf8)) ?? ""
     }
 
     /// Live processes (zombies excluded) whose environment names the instance.
-    static func processes(of instance: String) -> [pid_t] {
+    public static func processes(of instance: String) -> [pid_t] {
         var found: [pid_t] = []
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let pid = pid_t(entry), isAlive(pid), let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { continue }
@@ -128,13 +144,13 @@ final class LauncherFixture {
         return found
     }
 
-    static func isAlive(_ pid: pid_t) -> Bool {
+    public static func isAlive(_ pid: pid_t) -> Bool {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = text.lastIndex(of: ")") else { return false }
         let state = text[text.index(after: close)...].trimmingCharacters(in: .whitespaces).first
         return state != nil && state != "Z" && state != "X"
     }
 
-    static func environ(_ pid: pid_t) -> [String: String] {
+    public static func environ(_ pid: pid_t) -> [String: String] {
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return [:] }
         var values: [String: String] = [:]
         for entry in data.split(separator: 0) {
@@ -145,7 +161,7 @@ final class LauncherFixture {
     }
 
     /// Stops every instance and ends whatever is left, even after a failed test.
-    func tearDown() {
+    public func tearDown() {
         for instance in instances {
             _ = try? zwe(["stop", "-c", instance, "--timeout", "2"])
             for pid in Self.processes(of: instance) { kill(pid, SIGKILL) }
