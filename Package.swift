@@ -239,5 +239,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ZweEndToEndTests", dependencies: ["ZweConfiguration", "ZweTestSupport"]),
+        // The failure cases, security checks and bad input of quality.md against real instances;
+        // run by scripts/reliability.sh, not by the plain test command.
+        .testTarget(name: "ReliabilityTests", dependencies: ["ZweTestSupport"]),
     ]
 )

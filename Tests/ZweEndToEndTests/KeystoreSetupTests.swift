@@ -183,43 +183,6 @@ struct KeystoreSetupTests {
         #expect(aliasResult.stderr.contains("ZWEL1112E") && aliasResult.stderr.contains("apiml"), "\(aliasResult)")
     }
 
-    @Test("Ten setups at once on one directory end with one complete, valid set")
-    func concurrentSetups() throws {
-        let scratch = TemporaryDirectory()
-        let keystore = scratch.path + "/keystore"
-        let file = setupFile(in: scratch, [("KEYSTORE_DIRECTORY", keystore), ("KEY_ALGORITHM", "EC-P256")])
-        let running = try (0..<10).map { _ in try Harness.start(Harness.zwe, ["init", "certificate", "-p", file]) }
-
-        // While they run, whoever looks sees a complete set or none.
-        var partialSeen: [String] = []
-        var looks = 0
-        while running.contains(where: { $0.process.isRunning }) {
-            if FileManager.default.fileExists(atPath: keystore + "/zowe-certificates.env") {
-                looks += 1
-                let missing = layoutFiles().filter { !FileManager.default.fileExists(atPath: keystore + "/" + $0) }
-                if !missing.isEmpty { partialSeen.append(missing.joined(separator: ",")) }
-            }
-            usleep(2_000)
-        }
-        for process in running {
-            let result = process.finish()
-            #expect(result.status == 0, "\(result)")
-        }
-        #expect(partialSeen.isEmpty, "a reader saw a partial set: \(partialSeen.prefix(3))")
-
-        let env = Harness.baseEnvironment(["PW": "password"])
-        for store in ["localhost/localhost.keystore.p12", "localhost/localhost.truststore.p12"] {
-            let list = try Harness.run("keytool", ["-list", "-storetype", "PKCS12", "-keystore", keystore + "/" + store, "-storepass:env", "PW"], environment: env)
-            #expect(list.status == 0, "\(list)")
-        }
-        let verify = try Harness.run("openssl", ["verify", "-CAfile", "local_ca/localca.cer", "localhost/localhost.keystore.cer"], directory: keystore)
-        #expect(verify.status == 0, "\(verify)")
-        let sets = try FileManager.default.contentsOfDirectory(atPath: keystore + "/.zwe/sets")
-        #expect(sets.count == 1, "\(sets)")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: keystore + "/.zwe").filter { $0.hasSuffix(".tmp") }
-        #expect(leftovers.isEmpty)
-    }
-
     @Test("A setup killed at any moment leaves the previous complete set")
     func killedSetup() throws {
         let scratch = TemporaryDirectory()
