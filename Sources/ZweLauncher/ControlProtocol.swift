@@ -75,7 +75,12 @@ public struct InstanceStatus: Codable, Sendable {
 
 /// The client side of the control socket.
 public enum ControlClient {
-    public enum Failure: Error { case notRunning, protocolError(String) }
+    public enum Failure: Error {
+        case notRunning
+        /// The socket is there but this user may not connect to it (its mode is owner-only).
+        case notPermitted(String)
+        case protocolError(String)
+    }
 
     static func send(_ request: ControlRequest, socketPath: String, timeoutSeconds: Double = 10) throws -> ControlResponse {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -92,7 +97,10 @@ public enum ControlClient {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard connected == 0 else { throw Failure.notRunning }
+        guard connected == 0 else {
+            if errno == EACCES || errno == EPERM { throw Failure.notPermitted(String(cString: strerror(errno))) }
+            throw Failure.notRunning
+        }
         var timeout = timeval(tv_sec: Int(timeoutSeconds), tv_usec: Int((timeoutSeconds - Double(Int(timeoutSeconds))) * 1_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var line = try JSONEncoder().encode(request)

@@ -268,8 +268,17 @@ public enum InstanceControl {
         }
         let pidfd = zwe_pidfd_open(pid)
         defer { if pidfd >= 0 { close(pidfd) } }
-        let answered = (try? ControlClient.send(ControlRequest(command: "stop-all", timeout: timeout), socketPath: files.socket))?.ok == true
-        if !answered { kill(pid, SIGTERM) }
+        var answered = false
+        do {
+            answered = try ControlClient.send(ControlRequest(command: "stop-all", timeout: timeout), socketPath: files.socket).ok
+        } catch ControlClient.Failure.notPermitted(let reason) {
+            return controlNotPermitted(files, reason: "the control socket: \(reason)")
+        } catch {}
+        // Without an answer the launcher is asked by signal; one that belongs to another user
+        // cannot be, and waiting for it to end would only end in a false "stopped".
+        if !answered && kill(pid, SIGTERM) != 0 && errno == EPERM {
+            return controlNotPermitted(files, reason: "its launcher (pid \(pid)) runs as another user")
+        }
         // Wait for the launcher to end: it ends after its last component.
         let limit = Double((timeout ?? 20) * 8 + 10)
         if !waitForExit(pidfd: pidfd, pid: pid, seconds: limit) {
@@ -307,9 +316,15 @@ public enum InstanceControl {
     public static func status(instanceDirectory: String, json: Bool) -> Int32 {
         let directory = absolute(instanceDirectory)
         let files = InstanceFiles(instanceDirectory: directory)
-        guard files.runningLauncherPID() != nil,
-              let response = try? ControlClient.send(ControlRequest(command: "status"), socketPath: files.socket),
-              let status = response.status else {
+        var response: ControlResponse?
+        if files.runningLauncherPID() != nil {
+            do {
+                response = try ControlClient.send(ControlRequest(command: "status"), socketPath: files.socket)
+            } catch ControlClient.Failure.notPermitted(let reason) {
+                return controlNotPermitted(files, reason: "the control socket: \(reason)")
+            } catch {}
+        }
+        guard let status = response?.status else {
             if json {
                 print("{\"instance\": \"\(directory)\", \"running\": false}")
             } else {
@@ -359,8 +374,15 @@ public enum InstanceControl {
     public static func operate(instanceDirectory: String, command: String, component: String) -> Int32 {
         let directory = absolute(instanceDirectory)
         let files = InstanceFiles(instanceDirectory: directory)
-        guard files.runningLauncherPID() != nil,
-              let response = try? ControlClient.send(ControlRequest(command: command, component: component), socketPath: files.socket) else {
+        var answer: ControlResponse?
+        if files.runningLauncherPID() != nil {
+            do {
+                answer = try ControlClient.send(ControlRequest(command: command, component: component), socketPath: files.socket)
+            } catch ControlClient.Failure.notPermitted(let reason) {
+                return controlNotPermitted(files, reason: "the control socket: \(reason)")
+            } catch {}
+        }
+        guard let response = answer else {
             report([Diagnostic(MessageCatalog.instanceNotRunning, ["dir": directory])], asError: true)
             return 1
         }
@@ -418,7 +440,15 @@ public enum InstanceControl {
         return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
-    static func report(_ diagnostics: [Diagnostic], asError: Bool = false) {
+    /// An operator command from a user that the instance's launcher does not admit.
+    static func controlNotPermitted(_ files: InstanceFiles, reason: String) -> Int32 {
+        report([Diagnostic(MessageCatalog.controlNotPermitted, [
+            "dir": files.instanceDirectory, "uid": "\(geteuid())", "reason": reason, "socket": files.socket,
+        ])], asError: true)
+        return 1
+    }
+
+        static func report(_ diagnostics: [Diagnostic], asError: Bool = false) {
         for diagnostic in diagnostics {
             if diagnostic.severity == .info && !asError {
                 print(diagnostic.description)

@@ -135,6 +135,10 @@ extension MessageCatalog {
         "ZWEL1614W", "refused a control connection from uid {uid}",
         cause: "Only the user that runs the launcher (or root) may use the control socket.",
         fix: "Run the command as the instance's user.")
+    public static let controlNotPermitted = MessageDefinition(
+        "ZWEL1615E", "Instance {dir} cannot be controlled by uid {uid}: {reason}",
+        cause: "Only the user that runs the launcher, or root, may use its control socket ({socket}) or signal its processes.",
+        fix: "Run the command as the user that started the instance (the owner of {socket}), or as root.")
 
     static let launcherMessages: [MessageDefinition] = [
         componentStarted, componentStopped, componentTerminated, componentRestartScheduled,
@@ -144,6 +148,6 @@ extension MessageCatalog {
         componentKilled, componentReady, componentNotReady, instanceAlreadyRunning,
         instanceNotRunning, leftoverKilled, launcherStartFailed, configureStepFailed,
         componentSpawnedAs, portOfOtherInstance, componentStartRequested, operatorStop,
-        instanceStopped, configurationReread, componentUnknown, controlRefused,
+        instanceStopped, configurationReread, componentUnknown, controlRefused, controlNotPermitted,
     ]
 }
