@@ -40,7 +40,7 @@ public enum InstanceControl {
             report([Diagnostic(MessageCatalog.instanceEnvMissing, ["dir": directory], location: directory + "/instance.env")])
             return 1
         }
-        mkdir(files.workspace, 0o750)
+        let madeWorkspace = mkdir(files.workspace, 0o750) == 0
 
         // 1. The instance lock: one start, one launcher.
         let lockFD = open(files.lock, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
@@ -58,6 +58,9 @@ public enum InstanceControl {
         func release() {
             unlink(files.lock)
             close(lockFD)
+            // A start that ends here leaves the instance as it found it: the workspace folder
+            // made only to hold the lock goes too (rmdir removes it only while it is empty).
+            if madeWorkspace { rmdir(files.workspace) }
         }
 
         endLeftovers(files)
