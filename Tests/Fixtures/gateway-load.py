@@ -50,7 +50,7 @@ def worker():
             if answer.status == 200:
                 record(True)
             else:
-                record(False, "HTTP %d" % answer.status, body[:200].decode("utf-8", "replace"))
+                record(False, "HTTP %d" % answer.status, body[:600].decode("utf-8", "replace"))
             if answer.will_close:
                 connection.close()
                 connection = None
