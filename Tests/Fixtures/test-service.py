@@ -4,7 +4,8 @@
 Every request is answered 200 with JSON saying what arrived: the service's name, the method,
 the path with its query exactly as received, the Host header, the subject of the client
 certificate (None when none was presented) and the cookie and authorization headers.
-`?sleep=S` waits S seconds first. A client certificate is asked for but not required, so
+`?sleep=S` waits S seconds first; `?drop=NAME` makes the instance of that name read the request
+and close the connection without a word, as a process killed in the middle would. A client certificate is asked for but not required, so
 that the gateway's verify mode DISABLED (no client certificate) is answered too.
 """
 import argparse
@@ -31,6 +32,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        if arguments.name in query.get("drop", []):
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
         if "sleep" in query:
             time.sleep(float(query["sleep"][0]))
         peer = self.connection.getpeercert()
