@@ -361,6 +361,11 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
             finish(.error(.badGateway, Diagnostic(MessageCatalog.gatewayTLSFailure, ["url": exchange.url, "reason": failure.reason])))
             return
         }
+        tryNextInstance(exchange, after: failure)
+    }
+
+    /// The request goes to the next instance; when none is left, the answer says why.
+    private func tryNextInstance(_ exchange: Exchange, after failure: SouthboundError) {
         gateway.logger.debug("\(exchange.serviceID): \(exchange.url): \(failure.reason); trying the next instance")
         exchange.failures.append(failure)
         exchange.index += 1
@@ -451,6 +456,13 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
                                                 timeout: gateway.settings.timeout)
         if failure.isTLSFailure {
             finish(.error(.badGateway, Diagnostic(MessageCatalog.gatewayTLSFailure, ["url": exchange.url, "reason": failure.reason])))
+        } else if !receivedBytes, let method = head?.method, Self.isIdempotent(method) {
+            // The instance went away with the request and nothing of an answer came back (a
+            // crash, a kill): a request that may be repeated goes to the next instance, as
+            // when the connection is refused. Others (POST, PATCH) may have taken effect.
+            exchange.connection?.channel.close(promise: nil)
+            exchange.connection = nil
+            tryNextInstance(exchange, after: failure)
         } else {
             let path = head.map { String(RouteTable.split($0.uri).path) } ?? exchange.path
             finish(.error(.internalServerError, Diagnostic(MessageCatalog.gatewayAllInstancesFailed, [
@@ -459,7 +471,15 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         }
     }
 
-    private func timedOut() {
+    /// RFC 9110 9.2.2: methods whose repetition has the effect of one request.
+    private static func isIdempotent(_ method: HTTPMethod) -> Bool {
+        switch method {
+        case .GET, .HEAD, .OPTIONS, .PUT, .DELETE, .TRACE: return true
+        default: return false
+        }
+    }
+
+        private func timedOut() {
         guard let exchange else { return }
         self.exchange = nil
         exchange.connection?.channel.close(promise: nil)
