@@ -57,7 +57,7 @@ public indirect enum YAMLNode: Sendable, Equatable {
 }
 
 public enum YAMLDocument {
-    /// Deeper nesting than this is refused.
+    /// Deeper nesting than this is refused, counting the levels an alias copies in.
     public static let maximumDepth = 1_000
     /// More nodes than this copied in for aliases, in total, is refused.
     public static let maximumAliasExpansion = 10_000
@@ -178,13 +178,15 @@ private struct TreeBuilder {
         var keys: [String: YAMLDocument.Position] = [:]
         /// Nodes in this collection, itself included, counting alias copies in full.
         var size = 1
+        /// Levels of collections from this one down, itself included, alias copies too.
+        var height = 1
     }
 
     private let path: String
     private var stack: [Frame] = []
     private var root: YAMLNode?
     private var documents = 0
-    private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    private var anchors: [String: (node: YAMLNode, size: Int, height: Int)] = [:]
     private var expanded = 0
     private var scalarTypes: [YAMLDocument.Position: YAMLDocument.ScalarType] = [:]
     private var keyPositions: [YAMLDocument.Position: [String: YAMLDocument.Position]] = [:]
@@ -217,8 +219,8 @@ private struct TreeBuilder {
                 scalarTypes[position] = type
             }
             let node = YAMLNode.scalar(text, line: position.line, column: position.column)
-            remember(node, size: 1, anchor: Self.string(scalar.anchor))
-            try attach(node, size: 1)
+            remember(node, size: 1, height: 0, anchor: Self.string(scalar.anchor))
+            try attach(node, size: 1, height: 0)
         case YAML_ALIAS_EVENT:
             let name = Self.string(event.data.alias.anchor) ?? ""
             guard let anchored = anchors[name] else {
@@ -230,7 +232,13 @@ private struct TreeBuilder {
                 throw Diagnostic(MessageCatalog.yamlAliasExpansion, ["limit": String(YAMLDocument.maximumAliasExpansion)],
                                  location: location(position))
             }
-            try attach(anchored.node, size: anchored.size)
+            // A copy of a deep anchor inside deep nesting is as deep as the two together,
+            // and the tree is compared and freed by recursion.
+            if stack.count + anchored.height > YAMLDocument.maximumDepth {
+                throw Diagnostic(MessageCatalog.yamlTooDeep, ["limit": String(YAMLDocument.maximumDepth)],
+                                 location: location(position))
+            }
+            try attach(anchored.node, size: anchored.size, height: anchored.height)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             if stack.count >= YAMLDocument.maximumDepth {
                 throw Diagnostic(MessageCatalog.yamlTooDeep, ["limit": String(YAMLDocument.maximumDepth)],
@@ -248,25 +256,27 @@ private struct TreeBuilder {
             } else {
                 node = .sequence(frame.items, line: frame.position.line, column: frame.position.column)
             }
-            remember(node, size: frame.size, anchor: frame.anchor)
-            try attach(node, size: frame.size)
+            remember(node, size: frame.size, height: frame.height, anchor: frame.anchor)
+            try attach(node, size: frame.size, height: frame.height)
         default:
             break
         }
         return false
     }
 
-    private mutating func remember(_ node: YAMLNode, size: Int, anchor: String?) {
-        if let anchor { anchors[anchor] = (node, size) }
+    private mutating func remember(_ node: YAMLNode, size: Int, height: Int, anchor: String?) {
+        if let anchor { anchors[anchor] = (node, size, height) }
     }
 
-    private mutating func attach(_ node: YAMLNode, size: Int) throws(Diagnostic) {
+    /// `height`: levels of collections in `node`, 0 for a scalar.
+    private mutating func attach(_ node: YAMLNode, size: Int, height: Int) throws(Diagnostic) {
         guard !stack.isEmpty else {
             root = node
             return
         }
         let top = stack.count - 1
         stack[top].size += size
+        stack[top].height = max(stack[top].height, height + 1)
         guard stack[top].isMapping else {
             stack[top].items.append(node)
             return

@@ -182,6 +182,31 @@ func yamlError(_ text: String, path: String = "m.yaml") -> Diagnostic? {
         #expect(yamlError(text)?.id == "ZWEL1201E")
     }
 
+    @Test func anAliasCannotNestDeeperThanTheLimit() {
+        // Each part is within the limit; the copy of the anchor inside the nesting is not.
+        // Tests/Fuzz/corpus/manifest/alias-nesting-too-deep.yaml is this text, for the fuzz harness.
+        let levels = 600
+        let text = "a: &a " + String(repeating: "[", count: levels) + String(repeating: "]", count: levels) + "\n"
+            + "b: " + String(repeating: "[", count: levels) + "*a" + String(repeating: "]", count: levels) + "\n"
+        let error = yamlError(text)
+        #expect(error?.id == "ZWEL1201E")
+        #expect(error?.location == "m.yaml:2:\(4 + levels)")
+    }
+
+    @Test func anAliasUpToTheLimitIsFine() throws {
+        // The root mapping, 499 levels around the alias, and the 500 of the anchor: 1,000.
+        let text = "a: &a " + String(repeating: "[", count: 500) + "x" + String(repeating: "]", count: 500) + "\n"
+            + "b: " + String(repeating: "[", count: 499) + "*a" + String(repeating: "]", count: 499) + "\n"
+        var node = try YAMLDocument.parse(text, path: "m.yaml")["b"]
+        var levels = 1
+        while case .sequence(let items, _, _)? = node, let first = items.first {
+            levels += 1
+            node = first
+        }
+        #expect(levels == YAMLDocument.maximumDepth)
+        #expect(node?.text == "x")
+    }
+
     @Test func nestingUpToTheLimitIsFine() throws {
         let depth = YAMLDocument.maximumDepth
         let text = String(repeating: "[", count: depth) + "x" + String(repeating: "]", count: depth)
