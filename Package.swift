@@ -53,6 +53,8 @@ let package = Package(
             ]
         ),
         // Starting programs: posix_spawn with an exact environment, never Foundation.Process.
+        // The simulated SAF database: key rings and labelled certificates (ZWE_SAF_DIR).
+        .target(name: "ZweKeyring"),
         .target(name: "CZweProcess"),
         .target(name: "ZweProcess", dependencies: ["CZweProcess"]),
         // The check before every start (`zwe validate`): plan, certificates, ports, scripts.
@@ -66,8 +68,9 @@ let package = Package(
         .target(
             name: "ZweCLI",
             dependencies: [
-                "ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight", "ZweLauncher", "ZweZOSMF",
+                "ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight", "ZweLauncher", "ZweZOSMF", "ZweKeyring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         .executableTarget(
@@ -79,7 +82,7 @@ let package = Package(
         .target(
             name: "ZweComponentRuntime",
             dependencies: [
-                "ZweMessages", "ZwePKCS12",
+                "ZweMessages", "ZwePKCS12", "ZweKeyring",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -6,6 +6,7 @@
 // that every component starts, logs, answers health checks and stops alike.
 
 import Foundation
+import ZweKeyring
 import ZweMessages
 
 /// How a component checks the servers it calls (southbound), from VERIFY_CERTIFICATES and
@@ -49,6 +50,8 @@ public struct ComponentEnvironment: Sendable, Equatable {
     public var keystorePassword: String
     public var keyAlias: String
     public var truststore: String
+    /// ZWE_SAF_DIR: the simulated SAF database a `safkeyring://` store is read from.
+    public var safDirectory: String?
     public var verifyMode: VerifyMode
     public var bindAddress: String
     public var portVariable: String
@@ -58,7 +61,7 @@ public struct ComponentEnvironment: Sendable, Equatable {
     public init(
         componentID: String, jobName: String, keystore: String, keystorePassword: String, keyAlias: String,
         truststore: String, verifyMode: VerifyMode, bindAddress: String, portVariable: String, port: Int,
-        logLevel: ComponentLogLevel
+        logLevel: ComponentLogLevel, safDirectory: String? = nil
     ) {
         self.componentID = componentID
         self.jobName = jobName
@@ -66,6 +69,7 @@ public struct ComponentEnvironment: Sendable, Equatable {
         self.keystorePassword = keystorePassword
         self.keyAlias = keyAlias
         self.truststore = truststore
+        self.safDirectory = safDirectory
         self.verifyMode = verifyMode
         self.bindAddress = bindAddress
         self.portVariable = portVariable
@@ -126,12 +130,23 @@ public struct ComponentEnvironment: Sendable, Equatable {
         }
 
         let type = try required("KEYSTORE_TYPE")
-        guard type.uppercased() == "PKCS12" else {
-            throw Diagnostic(MessageCatalog.runtimeKeystoreTypeUnsupported, ["component": componentID, "value": type])
-        }
         let keystore = try required("KEYSTORE")
-        // The password is taken as given: leading or trailing blanks may be part of it.
-        guard let password = environment["KEYSTORE_PASSWORD"], !password.isEmpty else {
+        let keyring = KeyringName.isKeyring(keystore)
+        let typeFits = keyring ? ["JCERACFKS", "JCECCARACFKS", "JCEHYBRIDRACFKS"].contains(type.uppercased()) : type.uppercased() == "PKCS12"
+        guard typeFits else {
+            throw Diagnostic(MessageCatalog.runtimeKeystoreTypeUnsupported, ["component": componentID, "value": type, "keystore": keystore])
+        }
+        if keyring, KeyringName(keystore) == nil {
+            throw invalid("KEYSTORE", keystore, "a key ring named safkeyring:////OWNER/RING")
+        }
+        let safDirectory = optional("ZWE_SAF_DIR")
+        if keyring, safDirectory == nil {
+            throw Diagnostic(MessageCatalog.runtimeVariableMissing, ["component": componentID, "name": "ZWE_SAF_DIR"])
+        }
+        // The password is taken as given: leading or trailing blanks may be part of it. A key
+        // ring has none (SAF decides who may read it); Zowe's files still set one.
+        let password = environment["KEYSTORE_PASSWORD"] ?? ""
+        if !keyring && password.isEmpty {
             throw Diagnostic(MessageCatalog.runtimeVariableMissing, ["component": componentID, "name": "KEYSTORE_PASSWORD"])
         }
         let alias = try required("KEY_ALIAS")
@@ -149,7 +164,7 @@ public struct ComponentEnvironment: Sendable, Equatable {
             jobName: optional("ZWE_JOB_NAME") ?? componentID,
             keystore: keystore, keystorePassword: password, keyAlias: alias, truststore: truststore,
             verifyMode: mode, bindAddress: bindAddress, portVariable: portVariable, port: port,
-            logLevel: logLevel)
+            logLevel: logLevel, safDirectory: safDirectory)
     }
 
     /// The address as it is written in a URL (IPv6 in brackets).

@@ -1,5 +1,6 @@
 import Foundation
 import NIOSSL
+import ZweKeyring
 import ZweMessages
 import ZwePKCS12
 
@@ -34,12 +35,16 @@ public struct TLSIdentity: Sendable {
     public static func load(from environment: ComponentEnvironment) throws(Diagnostic) -> TLSIdentity {
         try load(keystore: environment.keystore, truststore: environment.truststore,
                  password: environment.keystorePassword, alias: environment.keyAlias,
-                 component: environment.componentID)
+                 component: environment.componentID, safDirectory: environment.safDirectory)
     }
 
     public static func load(
-        keystore: String, truststore: String, password: String, alias: String, component: String
+        keystore: String, truststore: String, password: String, alias: String, component: String,
+        safDirectory: String? = nil
     ) throws(Diagnostic) -> TLSIdentity {
+        if let ring = KeyringName(keystore) {
+            return try loadKeyring(ring, truststore: truststore, alias: alias, component: component, safDirectory: safDirectory ?? "")
+        }
         let keyEntries = try readStore(keystore, name: "KEYSTORE", component: component) { bytes throws(PKCS12Error) in
             try PKCS12Store.read(bytes, password: password)
         }
@@ -93,6 +98,59 @@ public struct TLSIdentity: Sendable {
             }
         }
         return TLSIdentity(alias: foundAlias, privateKey: key, certificateChain: chain, trustRoots: roots,
+                           component: component, truststorePath: truststore)
+    }
+
+    /// A key ring of the simulated SAF database: the certificate labelled KEY_ALIAS with its
+    /// key, sent with the ring's certificate authorities as its chain; the truststore's ring
+    /// (the same one, as Zowe writes it) gives the roots.
+    private static func loadKeyring(
+        _ ring: KeyringName, truststore: String, alias: String, component: String, safDirectory: String
+    ) throws(Diagnostic) -> TLSIdentity {
+        let database = SAFDatabase(root: safDirectory)
+        func unusable(_ name: String, _ store: String, _ reason: String) -> Diagnostic {
+            Diagnostic(MessageCatalog.runtimeKeyringUnusable, ["component": component, "name": name, "store": store, "reason": reason, "dir": safDirectory])
+        }
+        let content: SAFDatabase.RingContent
+        do {
+            content = try database.open(ring, label: alias)
+        } catch {
+            throw unusable("KEYSTORE", ring.description, "\(error)")
+        }
+        guard let labelled = content.labelled, let keyPEM = labelled.privateKeyPEM else {
+            throw unusable("KEYSTORE", ring.description, "the certificate labelled '\(alias)' has no private key in the database")
+        }
+        let key: NIOSSLPrivateKey
+        var chain: [NIOSSLCertificate] = []
+        do {
+            key = try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem)
+            chain = try NIOSSLCertificate.fromPEMBytes(Array(labelled.certificatePEM.utf8))
+        } catch {
+            throw unusable("KEYSTORE", ring.description, "the certificate or key labelled '\(alias)' is not readable PEM")
+        }
+        var roots: [NIOSSLCertificate] = []
+        var trustContent = content
+        guard let trustRing = KeyringName(truststore) else {
+            throw unusable("TRUSTSTORE", truststore, "with a key ring as KEYSTORE, TRUSTSTORE must be a key ring too")
+        }
+        if trustRing != ring {
+            do {
+                trustContent = try database.open(trustRing, label: nil)
+            } catch {
+                throw unusable("TRUSTSTORE", trustRing.description, "\(error)")
+            }
+        }
+        for authority in trustContent.authorities {
+            guard let certificates = try? NIOSSLCertificate.fromPEMBytes(Array(authority.certificatePEM.utf8)) else {
+                throw unusable("TRUSTSTORE", truststore, "\(authority.owner)/'\(authority.label)' is not readable PEM")
+            }
+            roots += certificates
+        }
+        // The chain sent: the leaf, then the ring's authorities other than itself.
+        for authority in content.authorities where authority != labelled {
+            if let certificates = try? NIOSSLCertificate.fromPEMBytes(Array(authority.certificatePEM.utf8)) { chain += certificates }
+        }
+        return TLSIdentity(alias: labelled.label, privateKey: key, certificateChain: chain, trustRoots: roots,
                            component: component, truststorePath: truststore)
     }
 

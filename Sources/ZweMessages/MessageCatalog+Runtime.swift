@@ -12,9 +12,9 @@ extension MessageCatalog {
         cause: "The component cannot use this value of {name}.",
         fix: "Correct {name} in instance.env (or zowe-certificates.env) to {expected}, then start the component again.")
     public static let runtimeKeystoreTypeUnsupported = MessageDefinition(
-        "ZWEL1502E", "{component}: KEYSTORE_TYPE '{value}' is not supported; components open PKCS12 stores only",
-        cause: "The component runtime reads the keystore and the truststore as PKCS#12 files; other store types, keyrings included, cannot be opened yet.",
-        fix: "Set KEYSTORE_TYPE=PKCS12 in zowe-certificates.env and point KEYSTORE and TRUSTSTORE at PKCS#12 files, e.g. by running 'zwe init certificate'.")
+        "ZWEL1502E", "{component}: KEYSTORE_TYPE '{value}' is not supported with KEYSTORE {keystore}",
+        cause: "Components open PKCS#12 files (KEYSTORE_TYPE=PKCS12) and key rings (KEYSTORE=safkeyring:////OWNER/RING with KEYSTORE_TYPE JCERACFKS, JCECCARACFKS or JCEHYBRIDRACFKS).",
+        fix: "Set KEYSTORE_TYPE in zowe-certificates.env to match KEYSTORE, e.g. by running 'zwe init certificate' again.")
     public static let runtimeStoreUnreadable = MessageDefinition(
         "ZWEL1503E", "{component}: cannot read {name} {path}: {reason}",
         cause: "The file that {name} names is missing, is a folder, or this user may not read it.",
@@ -64,11 +64,16 @@ extension MessageCatalog {
         cause: "zwe-component takes exactly one argument, the component id, or --help.",
         fix: "Run 'zwe-component --help' to see the ids it knows.")
 
+    public static let runtimeKeyringUnusable = MessageDefinition(
+        "ZWEL1515E", "{component}: {name} {store} cannot be used: {reason}",
+        cause: "The key ring is read from the simulated SAF database ZWE_SAF_DIR ({dir}); it must exist and connect a certificate labelled KEY_ALIAS with its private key, and its certificate authorities.",
+        fix: "List the ring with 'zwe keyring list --saf-dir {dir} --owner OWNER --ring RING'; make or complete it with 'zwe keyring generate', 'import' or 'connect'.")
+
     /// The runtime's messages, in id order.
     public static let runtimeMessages: [MessageDefinition] = [
         runtimeVariableMissing, runtimeVariableInvalid, runtimeKeystoreTypeUnsupported, runtimeStoreUnreadable,
         runtimeStoreWrongPassword, runtimeStoreNotPKCS12, runtimeAliasNotFound, runtimeAliasNotAKey,
         runtimeKeyUnusable, runtimeTruststoreEmpty, runtimeCannotListen, runtimeTLSSetupFailed,
-        runtimeServerFailed, runtimeUnknownComponent, runtimeUsage,
+        runtimeServerFailed, runtimeUnknownComponent, runtimeUsage, runtimeKeyringUnusable,
     ]
 }
