@@ -1,7 +1,21 @@
 import Foundation
+import Synchronization
 
-/// A port nothing listens on right now: bound to port 0, read, released.
+/// Ports handed out by this process: the kernel may give the same free port to two binds in
+/// a row, and two components of one fixture must not get it both.
+private let portsHandedOut = Mutex<Set<Int>>([])
+
+/// A port nothing listens on right now and that this process has not handed out before:
+/// bound to port 0, read, released.
 public func freePort() -> Int {
+    for _ in 0..<100 {
+        let port = kernelFreePort()
+        if portsHandedOut.withLock({ $0.insert(port).inserted }) { return port }
+    }
+    return kernelFreePort()
+}
+
+private func kernelFreePort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
