@@ -45,16 +45,16 @@ let package = Package(
         .target(
             name: "ZweCertificates",
             dependencies: [
-                "ZweMessages", "ZweConfiguration", "ZwePKCS12",
+                "ZweMessages", "ZweConfiguration", "ZwePKCS12", "ZweKeyring",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        // Starting programs: posix_spawn with an exact environment, never Foundation.Process.
         // The simulated SAF database: key rings and labelled certificates (ZWE_SAF_DIR).
         .target(name: "ZweKeyring"),
+        // Starting programs: posix_spawn with an exact environment, never Foundation.Process.
         .target(name: "CZweProcess"),
         .target(name: "ZweProcess", dependencies: ["CZweProcess"]),
         // The check before every start (`zwe validate`): plan, certificates, ports, scripts.
@@ -62,7 +62,7 @@ let package = Package(
         // Running an instance: lock, detached launcher, supervision, control socket, logs, stop.
         .target(
             name: "ZweLauncher",
-            dependencies: ["ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight", "ZweProcess", "ZwePKCS12", "CZweProcess"]
+            dependencies: ["ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight", "ZweProcess", "ZwePKCS12", "CZweProcess", "ZweKeyring"]
         ),
         // The `zwe` commands, as a library so that tests can reach them.
         .target(

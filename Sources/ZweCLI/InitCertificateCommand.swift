@@ -70,7 +70,8 @@ struct InitCertificateCommand: AsyncParsableCommand {
 
         var overrides = SetupSettings.Overrides()
         overrides.password = try PasswordSource.fromFileOrEnvironment(passwordFile: passwordFile)
-        if overrides.password == nil, (file["KEYSTORE_PASSWORD"] ?? defaults?["KEYSTORE_PASSWORD"] ?? "").isEmpty {
+        let keyringMode = !(file["ZOWE_KEYRING"] ?? defaults?["ZOWE_KEYRING"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+        if overrides.password == nil, !keyringMode, (file["KEYSTORE_PASSWORD"] ?? defaults?["KEYSTORE_PASSWORD"] ?? "").isEmpty {
             overrides.password = PasswordSource.prompt("Keystore password: ")
         }
         if detectHost {

@@ -66,10 +66,6 @@ func readPEM(_ path: String, what: String, label: String) throws -> [[UInt8]] {
     }
 }
 
-func pem(_ certificate: Certificate) throws -> String {
-    try certificate.serializeAsPEM().pemString + "\n"
-}
-
 func say(_ diagnostic: Diagnostic) { print(diagnostic.description) }
 
 struct KeyringCreate: ParsableCommand {
@@ -117,51 +113,15 @@ struct KeyringGenerate: ParsableCommand {
             throw fail([Diagnostic(MessageCatalog.keyringFailed, ["operation": "generate", "dir": database.root,
                                                                   "reason": "'\(keyAlgorithm)' is not RSA-2048, RSA-3072, RSA-4096 or EC-P256"])])
         }
-        let factory = CertificateFactory(validityDays: validityDays)
-        try keyringOperation("generate", database) {
-            try database.locked {
-                if try database.ring(owner: ring.owner, name: ring.ring) == nil {
-                    try database.addRing(owner: ring.owner, name: ring.ring)
-                    say(Diagnostic(MessageCatalog.keyringCreated, ["owner": ring.owner, "ring": ring.ring]))
-                }
-                // The CA: reused when its label is there (with its key), else made.
-                let caCertificate: Certificate
-                let caKey: Certificate.PrivateKey
-                if let existing = try database.entry(owner: "CERTAUTH", label: caLabel), let keyPEM = existing.privateKeyPEM {
-                    caCertificate = try Certificate(pemEncoded: existing.certificatePEM)
-                    caKey = try Certificate.PrivateKey(pemEncoded: keyPEM)
-                    say(Diagnostic(MessageCatalog.keyringReused, ["owner": "CERTAUTH", "label": caLabel]))
-                } else {
-                    let key = try algorithm.generate()
-                    caCertificate = try factory.localCA(key: key)
-                    caKey = key.privateKey
-                    try database.addCertificate(owner: "CERTAUTH", label: caLabel, certificatePEM: try pem(caCertificate), privateKeyPEM: key.pkcs8PEM)
-                    say(Diagnostic(MessageCatalog.keyringCertificateAdded, ["owner": "CERTAUTH", "label": caLabel, "subject": caCertificate.subject.description, "withKey": ", with its private key"]))
-                }
-                let key = try algorithm.generate()
-                let certificate = try factory.server(
-                    commonName: ZoweNames.serviceCommonName, dnsNames: orderedUnique(hostname + ZoweNames.alwaysDNS),
-                    ipAddresses: orderedUnique(ipAddress + ZoweNames.alwaysIP), key: key, issuer: caCertificate, issuerKey: caKey)
-                try database.addCertificate(owner: ring.owner, label: label, certificatePEM: try pem(certificate), privateKeyPEM: key.pkcs8PEM)
-                say(Diagnostic(MessageCatalog.keyringCertificateAdded, ["owner": ring.owner, "label": label, "subject": certificate.subject.description, "withKey": ", with its private key"]))
-                try connect(database, ring, owner: "CERTAUTH", label: caLabel, usage: .certauth, isDefault: false)
-                try connect(database, ring, owner: ring.owner, label: label, usage: .personal, isDefault: true)
-            }
-        }
+        let generation = KeyringGeneration(owner: ring.owner, ring: ring.ring, label: label, caLabel: caLabel, dnsNames: hostname,
+                                           ipAddresses: ipAddress, algorithm: algorithm, validityDays: validityDays)
+        let messages = try keyringOperation("generate", database) { try generation.run(database) }
+        messages.forEach(say)
     }
 }
 
-func orderedUnique(_ values: [String]) -> [String] {
-    var seen: Set<String> = []
-    return values.filter { seen.insert($0.lowercased()).inserted }
-}
-
 func connect(_ database: SAFDatabase, _ ring: RingOptions, owner: String, label: String, usage: SAFDatabase.Usage, isDefault: Bool) throws {
-    try database.connect(ringOwner: ring.owner, ring: ring.ring, SAFDatabase.Connection(owner: owner, label: label, usage: usage, isDefault: isDefault))
-    say(Diagnostic(MessageCatalog.keyringConnected, [
-        "owner": owner, "label": label, "ringOwner": ring.owner, "ring": ring.ring, "usage": usage.rawValue,
-        "default": isDefault ? " (default)" : "",
-    ]))
+    say(try KeyringGeneration.connect(database, ring.owner, ring.ring, SAFDatabase.Connection(owner: owner, label: label, usage: usage, isDefault: isDefault)))
 }
 
 /// Case 2: a certificate signed by an existing CA, with its key and CA chain.

@@ -1,6 +1,7 @@
 import Foundation
 import X509
 import ZweConfiguration
+import ZweKeyring
 import ZweMessages
 import ZwePKCS12
 
@@ -151,8 +152,7 @@ struct ValidationRun {
         let type = present(env["KEYSTORE_TYPE"])?.uppercased()
         if type.map({ $0.hasPrefix("JCE") && $0.hasSuffix("RACFKS") }) == true
             || keystoreValue?.lowercased().hasPrefix("safkeyring:") == true {
-            add(11, MessageCatalog.keyringNotChecked, ["keystore": keystoreValue ?? "", "type": type ?? "JCERACFKS"],
-                location: env.location(of: "KEYSTORE_TYPE") ?? env.location(of: "KEYSTORE"))
+            checkKeyring(keystoreValue ?? "", type: type ?? "JCERACFKS")
             return
         }
 
@@ -193,6 +193,63 @@ struct ValidationRun {
         checkTruststore()
         checkSouthbound()
         checkPEMPair(key: usable["KEYSTORE_KEY"], certificate: usable["KEYSTORE_CERTIFICATE"])
+    }
+
+    // MARK: Keyring mode
+
+    /// A key ring read as the stores would be: its PERSONAL certificates with their keys as
+    /// key entries (the chain: the ring's certificate authorities), its CERTAUTH and SITE
+    /// certificates as the truststore; then the same rules as for PKCS#12 files.
+    mutating func checkKeyring(_ keystore: String, type: String) {
+        guard let env else { return }
+        let location = env.location(of: "KEYSTORE") ?? env.path
+        guard let name = KeyringName(keystore) else {
+            add(11, MessageCatalog.keystoreTypeUnsupported, ["value": type], location: env.location(of: "KEYSTORE_TYPE") ?? location)
+            return
+        }
+        guard let root = present(env["ZWE_SAF_DIR"]) else {
+            add(11, MessageCatalog.keyringDatabaseUnnamed, ["keystore": keystore], location: location)
+            skip("the certificates of \(name)", because: "no SAF database is named")
+            return
+        }
+        add(11, MessageCatalog.keyringNotChecked, ["keystore": name.description, "type": type, "dir": root], location: location)
+        let database = SAFDatabase(root: root)
+        guard let ring = try? database.ring(owner: name.owner, name: name.ring) else {
+            add(1, MessageCatalog.keyringMissing, ["ring": name.description, "dir": root], location: location)
+            skip("the certificates of \(name)", because: "the ring does not exist")
+            return
+        }
+        keystorePath = name.description
+        truststorePath = name.description
+        if let trust = present(env["TRUSTSTORE"]), let trustRing = KeyringName(trust), trustRing != name {
+            add(11, MessageCatalog.envKeyMissing, ["key": "TRUSTSTORE (the same key ring as KEYSTORE)", "path": env.path], location: env.location(of: "TRUSTSTORE") ?? env.path)
+        }
+        var authorities: [(label: String, der: [UInt8])] = []
+        var personal: [(label: String, der: [UInt8], key: [UInt8]?)] = []
+        for connection in ring.connections {
+            guard let entry = try? database.entry(owner: connection.owner, label: connection.label),
+                  let der = (try? PEM.decode(entry.certificatePEM))?.first(where: { $0.label == "CERTIFICATE" })?.der else {
+                add(1, MessageCatalog.keyringConnectionBroken, ["ring": name.description, "owner": connection.owner, "label": connection.label, "dir": root], location: location)
+                continue
+            }
+            if connection.usage == .personal {
+                let key = entry.privateKeyPEM.flatMap { (try? PEM.decode($0))?.first?.der }
+                personal.append((connection.label, der, key))
+                if entry.privateKeyPEM != nil {
+                    files.append((database.root + "/certificates/\(connection.owner)/" + connection.label.utf8.map { String(format: "%02x", $0) }.joined() + ".key", "the private key"))
+                }
+            } else {
+                authorities.append((connection.label, der))
+            }
+        }
+        keystoreEntries = personal.map { item in
+            guard let key = item.key else { return .trustedCertificate(alias: item.label, der: item.der) }
+            return .privateKey(alias: item.label, pkcs8DER: key, chain: [item.der] + authorities.map(\.der).filter { $0 != item.der })
+        }
+        truststore = authorities.compactMap { authority in parse(authority.der).map { (authority.label, $0, true) } }
+        checkKeystoreEntries(keyAlias: present(env["KEY_ALIAS"]))
+        checkTruststore()
+        checkSouthbound()
     }
 
     // MARK: Rule 0 and the verify mode

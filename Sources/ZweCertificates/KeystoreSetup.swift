@@ -1,4 +1,6 @@
 import Foundation
+import ZweConfiguration
+import ZweKeyring
 import ZweMessages
 
 /// `zwe init certificate`: builds a complete keystore set in memory, then publishes it into
@@ -25,6 +27,9 @@ public struct KeystoreSetup: Sendable {
         } catch {
             throw Diagnostics([error])
         }
+        if let keyring = settings.keyring {
+            return try runKeyring(keyring, trust: trust, onWait: onWait)
+        }
         let files = try await KeystoreBuilder(settings: settings, zosmfCertificates: trust.certificates).build()
         let writer = KeystoreWriter(directory: settings.keystoreDirectory, lockKeystore: settings.lockKeystore)
         let layout = KeystoreLayout(root: settings.keystoreDirectory, alias: settings.alias)
@@ -42,6 +47,76 @@ public struct KeystoreSetup: Sendable {
                 "san": settings.external == nil ? san.joined(separator: ", ") : "the external certificate's names",
             ])
             return Result(layout: layout, messages: warnings + trust.messages + [done])
+        } catch {
+            throw Diagnostics([error])
+        }
+    }
+
+    /// Keyring mode: the ring made or completed in the SAF database (ZWEKRING's first case when
+    /// GENERATE_CERTS_FOR_KEYRING is true; z/OSMF's CA connected as ROOTZFCA in any case), then
+    /// a keystore directory that holds only zowe-certificates.env pointing at the ring.
+    private func runKeyring(_ keyring: SetupSettings.Keyring, trust: ZosmfTrust.Outcome, onWait: @Sendable () -> Void) throws(Diagnostics) -> Result {
+        let database = SAFDatabase(root: keyring.safDirectory)
+        let trusted = trust.certificates.enumerated().map { index, der in (label: index == 0 ? "ROOTZFCA" : "ROOTZFCA\(index)", der: der) }
+        var messages: [Diagnostic] = []
+        do {
+            if keyring.generate {
+                messages += try KeyringGeneration(
+                    owner: keyring.owner, ring: keyring.name, label: settings.alias, caLabel: keyring.localCALabel,
+                    dnsNames: settings.sanDNSNames, ipAddresses: settings.sanIPAddresses,
+                    algorithm: settings.keyAlgorithm, validityDays: settings.validityDays).run(database, trusted: trusted)
+            } else {
+                try database.locked {
+                    guard try database.ring(owner: keyring.owner, name: keyring.name) != nil else {
+                        throw SAFDatabase.Failure.ringMissing(keyring.owner, keyring.name)
+                    }
+                    for authority in trusted {
+                        if try database.entry(owner: "CERTAUTH", label: authority.label) == nil {
+                            try database.addCertificate(owner: "CERTAUTH", label: authority.label,
+                                                        certificatePEM: PEM.encode(authority.der, label: "CERTIFICATE"), privateKeyPEM: nil)
+                        }
+                        messages.append(try KeyringGeneration.connect(database, keyring.owner, keyring.name,
+                                                                      SAFDatabase.Connection(owner: "CERTAUTH", label: authority.label, usage: .certauth)))
+                    }
+                }
+            }
+        } catch {
+            throw Diagnostics([Diagnostic(MessageCatalog.keyringFailed, ["operation": "The setup", "dir": keyring.safDirectory, "reason": "\(error)"])])
+        }
+        let store = KeyringName(owner: keyring.owner, ring: keyring.name).description
+        let environment: [(String, String)] = [
+            ("KEY_ALIAS", settings.alias),
+            ("KEYSTORE_PASSWORD", settings.password),
+            ("KEYSTORE", store),
+            ("KEYSTORE_TYPE", "JCERACFKS"),
+            ("TRUSTSTORE", store),
+            ("KEYRING_OWNER", keyring.owner),
+            ("KEYRING_NAME", keyring.name),
+            ("LOCAL_CA", keyring.localCALabel),
+            ("ZWE_SAF_DIR", keyring.safDirectory),
+            ("ZOWE_APIM_VERIFY_CERTIFICATES", settings.verifyCertificates ? "true" : "false"),
+            ("ZOWE_APIM_NONSTRICT_VERIFY_CERTIFICATES", settings.nonStrictVerifyCertificates ? "true" : "false"),
+            ("SSO_FALLBACK_TO_NATIVE_AUTH", settings.ssoFallbackToNativeAuth),
+        ]
+        let header = [
+            "Zowe keystore directory in keyring mode, written by 'zwe init certificate'.",
+            "The certificates are in the key ring KEYSTORE names, in the SAF database ZWE_SAF_DIR.",
+            "Do not edit: run the setup again to change them.",
+        ]
+        let files = [SetFile(relativePath: KeystoreLayout.environmentFileName,
+                             contents: Array(ShellQuoting.render(environment, header: header).utf8), isSecret: true)]
+        let writer = KeystoreWriter(directory: settings.keystoreDirectory, lockKeystore: settings.lockKeystore)
+        let layout = KeystoreLayout(root: settings.keystoreDirectory, alias: settings.alias)
+        do {
+            let lock = try writer.lock(onWait: onWait)
+            defer { lock.release() }
+            // Only the env file: the links of an earlier PKCS#12 set go.
+            let warnings = try writer.publish(files, topLevelNames: [KeystoreLayout.environmentFileName],
+                                              owner: Ownership(user: settings.userID, group: settings.groupID))
+            let done = Diagnostic(MessageCatalog.keyringSetupWritten, [
+                "dir": settings.keystoreDirectory, "store": store, "saf": keyring.safDirectory, "label": settings.alias,
+            ])
+            return Result(layout: layout, messages: messages + warnings + trust.messages + [done])
         } catch {
             throw Diagnostics([error])
         }

@@ -1,5 +1,6 @@
 import Foundation
 import ZweConfiguration
+import ZweKeyring
 import ZweMessages
 
 /// Everything `zwe init certificate` needs, read from the runtime's defaults file and the
@@ -32,6 +33,23 @@ public struct SetupSettings: Sendable {
     public var ssoFallbackToNativeAuth: String
     public var keyAlgorithm: KeyAlgorithm
     public var validityDays: Int
+    /// Keyring mode (ZOWE_KEYRING set): the certificates live in a key ring of the simulated
+    /// SAF database, and the keystore directory only points at it.
+    public var keyring: Keyring? = nil
+
+    public struct Keyring: Sendable, Equatable {
+        /// ZOWE_KEYRING
+        public var name: String
+        /// ZOWE_USER_ID: the ring's owner.
+        public var owner: String
+        /// GENERATE_CERTS_FOR_KEYRING: make the local CA and the Zowe certificate into the ring
+        /// (ZWEKRING's first case); false: the ring is made with `zwe keyring` beforehand.
+        public var generate: Bool
+        /// ZOWE_LOCALCA_LABEL
+        public var localCALabel: String
+        /// ZWE_SAF_DIR
+        public var safDirectory: String
+    }
 
     /// How Zowe's services will check southbound certificates with this keystore directory.
     public var verifyMode: VerifyMode { VerifyMode(verify: verifyCertificates, nonStrict: nonStrictVerifyCertificates) }
@@ -142,8 +160,26 @@ public struct SetupSettings: Sendable {
             problems.append(Diagnostic(MessageCatalog.invalidAlias, ["key": aliasKey, "value": alias], location: location(aliasKey)))
         }
 
-        // Password: command line (file or environment), then the env file
-        let password = overrides.password ?? raw("KEYSTORE_PASSWORD") ?? ""
+        // Keyring mode
+        var keyring: Keyring?
+        let ringName = value("ZOWE_KEYRING")
+        if !ringName.isEmpty {
+            let saf = value("ZWE_SAF_DIR")
+            if saf.isEmpty {
+                problems.append(Diagnostic(MessageCatalog.keyringSetupIncomplete, ["key": "ZWE_SAF_DIR"], location: location("ZOWE_KEYRING")))
+            }
+            let owner = value("ZOWE_USER_ID", "ZWESVUSR").isEmpty ? "ZWESVUSR" : value("ZOWE_USER_ID", "ZWESVUSR")
+            if let problem = SAFDatabase.nameProblem(owner: owner, ring: ringName, label: alias) {
+                problems.append(Diagnostic(MessageCatalog.keyringFailed, ["operation": "The setup", "dir": saf, "reason": problem], location: location("ZOWE_KEYRING")))
+            }
+            keyring = Keyring(name: ringName, owner: owner, generate: boolean("GENERATE_CERTS_FOR_KEYRING", false),
+                              localCALabel: value("ZOWE_LOCALCA_LABEL", "localca").isEmpty ? "localca" : value("ZOWE_LOCALCA_LABEL", "localca"),
+                              safDirectory: saf.isEmpty ? "" : Self.absolute(saf, workingDirectory))
+        }
+
+        // Password: command line (file or environment), then the env file. A key ring has
+        // none of its own; Zowe's files still carry one.
+        let password = overrides.password ?? raw("KEYSTORE_PASSWORD") ?? (keyring != nil ? "password" : "")
         if password.isEmpty {
             problems.append(Diagnostic(MessageCatalog.passwordMissing, location: location("KEYSTORE_PASSWORD")))
         } else if password.contains(where: { $0 == "\n" || $0 == "\r\n" }) {
@@ -236,7 +272,7 @@ public struct SetupSettings: Sendable {
             componentCertificates: components,
             userID: value("ZOWE_USER_ID", "ZWESVUSR"), groupID: value("ZOWE_GROUP_ID", "ZWEADMIN"),
             lockKeystore: lock, ssoFallbackToNativeAuth: value("SSO_FALLBACK_TO_NATIVE_AUTH", "true"),
-            keyAlgorithm: algorithm, validityDays: days)
+            keyAlgorithm: algorithm, validityDays: days, keyring: keyring)
     }
 
     static func absolute(_ path: String, _ workingDirectory: String) -> String {

@@ -1,6 +1,7 @@
 import _CryptoExtras
 import Crypto
 import Foundation
+import ZweKeyring
 import ZweMessages
 import ZwePKCS12
 
@@ -55,6 +56,34 @@ public struct TokenSigner: Sendable {
         }
     }
 
+    /// The signing key of a component's keystore: the `jwtsecret` entry of a PKCS#12 file, or,
+    /// in a key ring, the certificate labelled `jwtsecret` if the ring connects one, else the
+    /// Zowe certificate's own key (labelled KEY_ALIAS), as Zowe signs with a ring's key.
+    public static func load(_ environment: ComponentEnvironment) throws(Diagnostic) -> TokenSigner {
+        guard let ring = KeyringName(environment.keystore) else {
+            return try load(keystore: environment.keystore, password: environment.keystorePassword)
+        }
+        func missing(_ reason: String) -> Diagnostic {
+            Diagnostic(MessageCatalog.gatewayJWTKeyMissing, ["path": ring.description, "reason": reason])
+        }
+        let database = SAFDatabase(root: environment.safDirectory ?? "")
+        let labelled: SAFDatabase.Entry?
+        do {
+            if let secret = (try? database.open(ring, label: "jwtsecret"))?.labelled {
+                labelled = secret
+            } else {
+                labelled = try database.open(ring, label: environment.keyAlias).labelled
+            }
+        } catch {
+            throw missing("\(error)")
+        }
+        guard let pem = labelled?.privateKeyPEM, let block = pem.split(separator: "\n").filter({ !$0.hasPrefix("-----") }).joined().data(using: .utf8),
+              let der = Data(base64Encoded: block) else {
+            throw missing("the certificate labelled '\(labelled?.label ?? environment.keyAlias)' has no private key")
+        }
+        return try signer(der, missing)
+    }
+
     /// Reads the `jwtsecret` entry of the PKCS#12 keystore.
     public static func load(keystore: String, password: String) throws(Diagnostic) -> TokenSigner {
         func missing(_ reason: String) -> Diagnostic {
@@ -71,7 +100,11 @@ public struct TokenSigner: Sendable {
               case .privateKey(_, let pkcs8, _) = entry else {
             throw missing("no key entry with the alias jwtsecret")
         }
-        let der = Data(pkcs8)
+        return try signer(Data(pkcs8), missing)
+    }
+
+    /// A PKCS#8 key as a signer.
+    private static func signer(_ der: Data, _ missing: (String) -> Diagnostic) throws(Diagnostic) -> TokenSigner {
         if let key = try? P256.Signing.PrivateKey(derRepresentation: der) { return TokenSigner(key: .p256(key)) }
         if let key = try? P384.Signing.PrivateKey(derRepresentation: der) { return TokenSigner(key: .p384(key)) }
         if let key = try? P521.Signing.PrivateKey(derRepresentation: der) { return TokenSigner(key: .p521(key)) }

@@ -52,7 +52,7 @@ public enum GatewayComponent {
         let component = settings.componentID
         let logger = base.logger
         let gatewaySettings = try GatewaySettings.read(component: component, environment: environment)
-        let signer = try TokenSigner.load(keystore: settings.keystore, password: settings.keystorePassword)
+        let signer = try TokenSigner.load(settings)
 
         let clientTLS: NIOSSLContext
         let serverTLS: NIOSSLContext

@@ -38,7 +38,7 @@ public enum JobsAPIComponent {
         let component = settings.componentID
         let discovery = try EurekaClientConfiguration.read(component: component, environment: environment)
         let client = try SouthboundClient(identity: server.identity, mode: settings.verifyMode, logger: server.logger)
-        let signer = try TokenSigner.load(keystore: settings.keystore, password: settings.keystorePassword)
+        let signer = try TokenSigner.load(settings)
 
         var zosmf: ZOSMFJobs?
         if let host = environment["ZOSMF_HOST"]?.trimmingCharacters(in: .whitespaces), !host.isEmpty {

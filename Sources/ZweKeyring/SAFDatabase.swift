@@ -105,6 +105,18 @@ public struct SAFDatabase: Sendable {
         }
     }
 
+    /// Why an owner, ring or label would be refused, or nil.
+    public static func nameProblem(owner: String, ring: String, label: String) -> String? {
+        do {
+            try checkOwner(owner)
+            try checkRing(ring)
+            try checkLabel(label)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
     static func hex(_ text: String) -> String {
         text.utf8.map { String(format: "%02x", $0) }.joined()
     }

@@ -1,6 +1,8 @@
 import CZweProcess
 import Foundation
+import ZweCertificates
 import ZweConfiguration
+import ZweKeyring
 import ZweMessages
 import ZwePKCS12
 import ZwePreflight
@@ -655,6 +657,11 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
     }
 
     static func trustAnchors(_ certificates: [String: String]) -> [[UInt8]] {
+        if let ring = certificates["TRUSTSTORE"].flatMap(KeyringName.init) {
+            let database = SAFDatabase(root: certificates["ZWE_SAF_DIR"] ?? "")
+            let authorities = (try? database.open(ring, label: nil))?.authorities ?? []
+            return authorities.flatMap { entry in ((try? PEM.decode(entry.certificatePEM)) ?? []).map(\.der) }
+        }
         guard let path = certificates["TRUSTSTORE"], let data = FileManager.default.contents(atPath: path),
               let entries = try? PKCS12Store.read(Array(data), password: certificates["KEYSTORE_PASSWORD"] ?? "") else { return [] }
         return entries.compactMap { entry in

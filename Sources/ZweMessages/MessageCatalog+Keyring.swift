@@ -18,6 +18,14 @@ extension MessageCatalog {
         "ZWEL2003E", "The private key {key} does not belong to the certificate {certificate}",
         cause: "A certificate imported with its key must carry the key's public half.",
         fix: "Give the key file that was made with the certificate's request.")
+    public static let keyringSetupIncomplete = MessageDefinition(
+        "ZWEL2004E", "{key} is required when ZOWE_KEYRING is set",
+        cause: "Keyring mode keeps the certificates in a key ring of the simulated SAF database; the setup needs to know which database and whose ring.",
+        fix: "Set {key} in the setup file (ZWE_SAF_DIR: the database folder; ZOWE_USER_ID: the ring's owner).")
+    public static let keyringSetupWritten = MessageDefinition(
+        "ZWEL2015I", "Keystore directory {dir} points at the key ring {store} of {saf} (label {label})",
+        cause: "Keyring mode: zowe-certificates.env names the ring; the keystore directory holds no certificate.",
+        fix: "No action needed. 'zwe keyring list --saf-dir {saf} --owner OWNER --ring RING' shows the ring.")
     public static let keyringCreated = MessageDefinition(
         "ZWEL2010I", "Key ring {owner}/{ring} created",
         cause: "RACDCERT ADDRING: the ring exists and is empty.",
@@ -40,7 +48,7 @@ extension MessageCatalog {
         fix: "No action needed; remove it with 'zwe keyring delete' to start over.")
 
     static let keyringMessages: [MessageDefinition] = [
-        keyringNoDatabase, keyringFailed, keyringInputUnreadable, keyringKeyMismatch, keyringCreated,
-        keyringCertificateAdded, keyringConnected, keyringRemoved, keyringReused,
+        keyringNoDatabase, keyringFailed, keyringInputUnreadable, keyringKeyMismatch, keyringSetupIncomplete, keyringCreated,
+        keyringCertificateAdded, keyringConnected, keyringRemoved, keyringReused, keyringSetupWritten,
     ]
 }

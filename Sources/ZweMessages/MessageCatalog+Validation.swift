@@ -32,9 +32,21 @@ extension MessageCatalog {
         cause: "KEYSTORE_TYPE says PKCS12, but the file is in another format or is damaged, so neither Java nor OpenSSL can open it as one.",
         fix: "Convert the store to PKCS#12 (keytool -importkeystore -deststoretype PKCS12), or run 'zwe init certificate' again.")
     public static let keyringNotChecked = MessageDefinition(
-        "ZWEL1307I", "Keyring stores are not checked yet ({keystore})",
-        cause: "KEYSTORE_TYPE {type} names a SAF keyring, whose certificates these checks cannot read yet; only zowe-certificates.env itself was checked.",
-        fix: "No action needed; list the ring's certificates with 'zwe keyring' to check them by hand.")
+        "ZWEL1307I", "The keystore is the key ring {keystore} of the SAF database {dir}",
+        cause: "KEYSTORE_TYPE {type} names a SAF key ring: its PERSONAL certificates are checked as key entries and its CERTAUTH and SITE certificates as the truststore.",
+        fix: "No action needed; 'zwe keyring list' shows the ring.")
+    public static let keyringMissing = MessageDefinition(
+        "ZWEL1330E", "The key ring {ring} does not exist in the SAF database {dir}",
+        cause: "KEYSTORE and TRUSTSTORE name a key ring that components open at start; without it no component can start. The checks of its certificates are skipped.",
+        fix: "Create it with 'zwe keyring generate' (or 'create', 'import', 'connect'), or correct KEYSTORE, TRUSTSTORE and ZWE_SAF_DIR by running 'zwe init certificate' again.")
+    public static let keyringDatabaseUnnamed = MessageDefinition(
+        "ZWEL1331E", "KEYSTORE names the key ring {keystore}, but no SAF database is named (ZWE_SAF_DIR)",
+        cause: "Key rings are read from the simulated SAF database that ZWE_SAF_DIR names in zowe-certificates.env.",
+        fix: "Run 'zwe init certificate' in keyring mode with ZWE_SAF_DIR set in the setup file.")
+    public static let keyringConnectionBroken = MessageDefinition(
+        "ZWEL1332E", "The key ring {ring} connects {owner}/'{label}', which is not in the SAF database {dir}",
+        cause: "A certificate connected to the ring was removed from the database: components would fail to open the ring.",
+        fix: "Add the certificate again ('zwe keyring import' or 'connect-zosmf'), or make the ring again.")
     public static let storesWrongPassword = MessageDefinition(
         "ZWEL1308E", "The keystore password from {source} does not open {stores}",
         cause: "The integrity check of the PKCS#12 file failed: it was written with another password. The checks of its contents are skipped.",
@@ -126,7 +138,7 @@ extension MessageCatalog {
 
     static let validationMessages: [MessageDefinition] = [
         keystoreDirectoryUnusable, keystoreDirectoryWithoutEnv, checksSkipped, envPathMissing, envKeyMissing,
-        keystoreTypeUnsupported, storeNotPKCS12, keyringNotChecked, storesWrongPassword, aliasNotFound,
+        keystoreTypeUnsupported, storeNotPKCS12, keyringNotChecked, keyringMissing, keyringDatabaseUnnamed, keyringConnectionBroken, storesWrongPassword, aliasNotFound,
         aliasNotAKey, storeEntryUnreadable, keyMismatch, extendedKeyUsageMissing, keyUsageInsufficient,
         certificateExpired, certificateNotYetValid, certificateExpiring, hostNotCovered,
         hostNotCoveredLenient, chainIssuerMissing, chainWrongKey, chainRootUntrusted,

@@ -571,13 +571,17 @@ struct CertificateValidationProblemTests {
         onlyError(fixture.check(), "ZWEL1305E", location: "\(fixture.envPath):5")
     }
 
-    @Test("Keyring mode: one note, no store rules")
+    @Test("Keyring mode: without ZWE_SAF_DIR one error and no store rules; with a database that lacks the ring, the ring is named")
     func keyring() throws {
         let fixture = try ValidationFixture()
         fixture.env = ["KEYSTORE_TYPE": "JCERACFKS", "KEYSTORE": "safkeyring:////ZWESVUSR/ZoweKeyring", "TRUSTSTORE": "safkeyring:////ZWESVUSR/ZoweKeyring"]
         try fixture.write()
         let report = fixture.check()
-        #expect(report.ids == ["ZWEL1307I"], "\(report.listing)")
+        #expect(report.ids == ["ZWEL1331E", "ZWEL1302I"], "\(report.listing)")
+        fixture.env["ZWE_SAF_DIR"] = fixture.root + "-saf"
+        try fixture.write()
+        let missing = fixture.check()
+        #expect(missing.ids == ["ZWEL1330E", "ZWEL1307I", "ZWEL1302I"], "\(missing.listing)")
     }
 
     @Test("A truststore written without Java's trusted attribute")

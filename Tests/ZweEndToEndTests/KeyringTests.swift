@@ -182,4 +182,120 @@ struct KeyringTests {
         #expect(await component.waitForExit(timeout: .seconds(20)) == 1, "\(component.output)")
         #expect(component.output.contains("ZWEL1515E") && component.output.contains("no certificate labelled 'apiml'") && component.output.contains("'localhost'"), "\(component.output)")
     }
+
+    /// An external CA (root and leaf for localhost) made by openssl in `work`.
+    func externalCertificate(_ work: String) throws {
+        func openssl(_ arguments: [String]) throws {
+            let result = try Harness.run("openssl", arguments, directory: work)
+            guard result.status == 0 else { throw TestFailure("openssl \(arguments.joined(separator: " ")): \(result)") }
+        }
+        try "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=critical,digitalSignature\n"
+            .write(toFile: work + "/leaf.cnf", atomically: true, encoding: .utf8)
+        try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "root.key", "-out", "root.pem",
+                     "-subj", "/CN=Site Root CA", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+        try openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=Zowe Service/O=Site"])
+        try openssl(["x509", "-req", "-in", "leaf.csr", "-CA", "root.pem", "-CAkey", "root.key", "-CAcreateserial", "-out", "leaf.pem", "-days", "30", "-extfile", "leaf.cnf"])
+    }
+
+    @Test("Keyring mode, each ZWEKRING case: setup, configure, validate exit 0, start; the gateway serves the ring's certificate and routes to a service over mutual TLS",
+          arguments: [1, 2, 3])
+    func instanceOnRing(ringCase: Int) async throws {
+        let work = scratch.path
+        var ca = ""
+        switch ringCase {
+        case 2:
+            try externalCertificate(work)
+            let imported = try keyring(["import", "--owner", "ZWESVUSR", "--ring", "ZoweKeyring", "--label", "localhost",
+                                        "--certificate", work + "/leaf.pem", "--key", work + "/leaf.key", "--ca", work + "/root.pem", "--ca-label", "SITEROOT"])
+            #expect(imported.status == 0, "\(imported)")
+            ca = work + "/root.pem"
+        case 3:
+            try externalCertificate(work)
+            let imported = try keyring(["import", "--owner", "ZWESVUSR", "--ring", "Elsewhere", "--label", "localhost",
+                                        "--certificate", work + "/leaf.pem", "--key", work + "/leaf.key", "--ca", work + "/root.pem", "--ca-label", "SITEROOT"])
+            #expect(imported.status == 0, "\(imported)")
+            #expect(try keyring(["create", "--owner", "ZWESVUSR", "--ring", "ZoweKeyring"]).status == 0)
+            #expect(try keyring(["connect", "--owner", "ZWESVUSR", "--ring", "ZoweKeyring", "--label", "SITEROOT", "--certificate-owner", "CERTAUTH"]).status == 0)
+            #expect(try keyring(["connect", "--owner", "ZWESVUSR", "--ring", "ZoweKeyring", "--label", "localhost", "--default"]).status == 0)
+            ca = work + "/root.pem"
+        default:
+            ca = certificateFile("CERTAUTH", "localca")
+        }
+        let fixture = try LauncherFixture(setup: [
+            ("ZOWE_KEYRING", "ZoweKeyring"), ("ZOWE_USER_ID", "ZWESVUSR"), ("ZWE_SAF_DIR", saf),
+            ("GENERATE_CERTS_FOR_KEYRING", ringCase == 1 ? "true" : "false"), ("ZOWE_LOCALCA_LABEL", "localca"),
+        ])
+        let certificatesEnv = try String(contentsOfFile: fixture.keystore + "/zowe-certificates.env", encoding: .utf8)
+        #expect(certificatesEnv.contains("KEYSTORE='safkeyring:////ZWESVUSR/ZoweKeyring'") && certificatesEnv.contains("KEYSTORE_TYPE='JCERACFKS'")
+                && certificatesEnv.contains("KEYRING_OWNER='ZWESVUSR'") && certificatesEnv.contains("KEYRING_NAME='ZoweKeyring'")
+                && certificatesEnv.contains("LOCAL_CA='localca'") && certificatesEnv.contains("ZWE_SAF_DIR="), "\(certificatesEnv)")
+        let stored = ((try? FileManager.default.contentsOfDirectory(atPath: fixture.keystore)) ?? []).filter { !$0.hasPrefix(".") }
+        #expect(stored == ["zowe-certificates.env"], "the keystore directory holds no certificate in keyring mode: \(stored)")
+
+        let instance = try fixture.instance("instance")
+        let validated = try fixture.zwe(["validate", "-c", instance, "--json"])
+        #expect(validated.status == 0, "\(validated)")
+        #expect(validated.stdout.contains("ZWEL1307I"), "the ring is said to be checked: \(validated)")
+        let started = try fixture.zwe(["start", "-c", instance])
+        #expect(started.status == 0, "\(started)\n\(fixture.launcherLog(instance))")
+        defer { _ = try? fixture.zwe(["stop", "-c", instance]) }
+
+        let gateway = try #require(try fixture.component("gateway", of: instance)?["port"] as? Int)
+        let shown = try await runTool("sh", ["-c", "openssl s_client -connect 127.0.0.1:\(gateway) -servername localhost -CAfile '\(ca)' </dev/null 2>/dev/null"])
+        try shown.stdout.write(toFile: work + "/gateway.pem", atomically: true, encoding: .utf8)
+        let served = try fingerprint(work + "/gateway.pem"), ring = try fingerprint(certificateFile("ZWESVUSR", "localhost"))
+        #expect(served == ring && !served.isEmpty && shown.stdout.contains("Verify return code: 0 (ok)"), "the gateway serves \(served), the ring holds \(ring)")
+
+        // Through the gateway to the API catalog: gateway to catalog and catalog to discovery
+        // are mutual TLS with the ring's certificate.
+        let routed = await eventually(timeout: .seconds(30), every: .milliseconds(300)) { () async -> (status: Int, body: String)? in
+            guard let answer = try? await curl("https://localhost:\(gateway)/apicatalog/api/v1/containers", ca: ca), answer.status == 200 else { return nil }
+            return (answer.status, answer.body)
+        }
+        #expect(routed?.status == 200, "no answer through the gateway\n\(fixture.launcherLog(instance))")
+    }
+
+    @Test("Preflight on a ring: missing ring, missing label, label without key, z/OSMF's CA not connected; each with its id and fix")
+    func preflightOnRing() throws {
+        let fixture = try LauncherFixture(setup: [
+            ("ZOWE_KEYRING", "ZoweKeyring"), ("ZWE_SAF_DIR", saf), ("GENERATE_CERTS_FOR_KEYRING", "true"),
+        ])
+        let instance = try fixture.instance("instance")
+        func findings() throws -> (status: Int32, ids: [String], report: [String: Any]) {
+            let result = try fixture.zwe(["validate", "-c", instance, "--json"])
+            let report = jsonObject(result.stdout) as? [String: Any] ?? [:]
+            for finding in report.findings where finding["severity"] as? String == "error" {
+                #expect(((finding["fix"] as? String) ?? "").count > 10, "no fix: \(finding)")
+            }
+            return (result.status, report.ids(), report)
+        }
+        #expect(try findings().status == 0)
+
+        // z/OSMF with its own self-signed certificate, which the ring does not connect.
+        let zosmfPort = freePort()
+        let zosmf = try Harness.start(Harness.zwe, ["zosmf-stub", "--port", "\(zosmfPort)", "--data", scratch.path + "/zosmf"])
+        defer { zosmf.stop() }
+        #expect(TopologyFixture.waitForPort(zosmfPort, seconds: 15))
+        try fixture.zwe(["configure-instance", "-c", instance, "--keystore", fixture.keystore, "--set", "ZOSMF_HOST=localhost", "--set", "ZOSMF_PORT=\(zosmfPort)"])
+        #expect(try findings().ids == ["ZWEL1960E"])
+        let connected = try keyring(["connect-zosmf", "--owner", "ZWESVUSR", "--ring", "ZoweKeyring", "--certificate", scratch.path + "/zosmf/zosmf.cer"])
+        #expect(connected.status == 0, "\(connected)")
+        #expect(try findings().status == 0, "with ROOTZFCA connected")
+
+        // A label without its key: a certificate of the ring's CA only, connected as the key.
+        #expect(try keyring(["connect", "--owner", "ZWESVUSR", "--ring", "Other", "--label", "x"]).status == 1)
+        let keystoreEnv = fixture.keystore + "/zowe-certificates.env"
+        let original = try String(contentsOfFile: keystoreEnv, encoding: .utf8)
+        try original.replacingOccurrences(of: "KEY_ALIAS='localhost'", with: "KEY_ALIAS='ROOTZFCA'").write(toFile: keystoreEnv, atomically: false, encoding: .utf8)
+        #expect(try keyring(["connect", "--owner", "ZWESVUSR", "--ring", "ZoweKeyring", "--label", "ROOTZFCA", "--certificate-owner", "CERTAUTH", "--usage", "PERSONAL"]).status == 0)
+        #expect(try findings().ids.contains("ZWEL1310E"))
+        try original.replacingOccurrences(of: "KEY_ALIAS='localhost'", with: "KEY_ALIAS='apiml'").write(toFile: keystoreEnv, atomically: false, encoding: .utf8)
+        let missingLabel = try findings()
+        #expect(missingLabel.ids.contains("ZWEL1309E"), "\(missingLabel.report)")
+        try original.write(toFile: keystoreEnv, atomically: false, encoding: .utf8)
+
+        #expect(try keyring(["delete", "--owner", "ZWESVUSR", "--ring", "ZoweKeyring"]).status == 0)
+        let missingRing = try findings()
+        #expect(missingRing.status == 1 && missingRing.ids == ["ZWEL1330E"], "\(missingRing.report)")
+    }
 }
