@@ -57,32 +57,38 @@ struct InitCertificateCommand: AsyncParsableCommand {
     }
 
     private func readSettings(log: ConsoleLog) throws -> SetupSettings {
-        let environment = ProcessInfo.processInfo.environment
-        var defaults: EnvFile?
-        if let runtime = RuntimeDirectory.ofRunningProgram() {
-            defaults = try EnvFile.load(path: runtime + "/bin/zowe-setup-certificates.env", environment: environment)
-        } else {
-            log.write(Diagnostic(MessageCatalog.defaultsNotFound))
-        }
-        // The -p file sees the defaults' values in its expansions, as when a shell sources both.
-        let visible = environment.merging(defaults?.values ?? [:]) { _, fromDefaults in fromDefaults }
-        let file = try EnvFile.load(path: parameterFile, environment: visible)
-
-        var overrides = SetupSettings.Overrides()
-        overrides.password = try PasswordSource.fromFileOrEnvironment(passwordFile: passwordFile)
-        let keyringMode = !(file["ZOWE_KEYRING"] ?? defaults?["ZOWE_KEYRING"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty
-        if overrides.password == nil, !keyringMode, (file["KEYSTORE_PASSWORD"] ?? defaults?["KEYSTORE_PASSWORD"] ?? "").isEmpty {
-            overrides.password = PasswordSource.prompt("Keystore password: ")
-        }
-        if detectHost {
-            overrides.detectedHostname = HostDetection.hostname()
-            overrides.detectedAddress = HostDetection.firstAddress()
-            log.write(Diagnostic(MessageCatalog.hostDetected, [
-                "hostname": overrides.detectedHostname ?? "(none)", "address": overrides.detectedAddress ?? "(none)",
-            ]))
-        }
-        return try SetupSettings.resolve(
-            defaults: defaults, file: file, overrides: overrides,
-            workingDirectory: FileManager.default.currentDirectoryPath)
+        try readSetupSettings(parameterFile: parameterFile, passwordFile: passwordFile, detectHost: detectHost, log: log)
     }
+}
+
+/// Reads a setup file (`-p`) with the runtime's defaults, the password from --password-file,
+/// the environment or a prompt, and the detected host when asked.
+func readSetupSettings(parameterFile: String, passwordFile: String?, detectHost: Bool, log: ConsoleLog) throws -> SetupSettings {
+    let environment = ProcessInfo.processInfo.environment
+    var defaults: EnvFile?
+    if let runtime = RuntimeDirectory.ofRunningProgram() {
+        defaults = try EnvFile.load(path: runtime + "/bin/zowe-setup-certificates.env", environment: environment)
+    } else {
+        log.write(Diagnostic(MessageCatalog.defaultsNotFound))
+    }
+    // The -p file sees the defaults' values in its expansions, as when a shell sources both.
+    let visible = environment.merging(defaults?.values ?? [:]) { _, fromDefaults in fromDefaults }
+    let file = try EnvFile.load(path: parameterFile, environment: visible)
+
+    var overrides = SetupSettings.Overrides()
+    overrides.password = try PasswordSource.fromFileOrEnvironment(passwordFile: passwordFile)
+    let keyringMode = !(file["ZOWE_KEYRING"] ?? defaults?["ZOWE_KEYRING"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+    if overrides.password == nil, !keyringMode, (file["KEYSTORE_PASSWORD"] ?? defaults?["KEYSTORE_PASSWORD"] ?? "").isEmpty {
+        overrides.password = PasswordSource.prompt("Keystore password: ")
+    }
+    if detectHost {
+        overrides.detectedHostname = HostDetection.hostname()
+        overrides.detectedAddress = HostDetection.firstAddress()
+        log.write(Diagnostic(MessageCatalog.hostDetected, [
+            "hostname": overrides.detectedHostname ?? "(none)", "address": overrides.detectedAddress ?? "(none)",
+        ]))
+    }
+    return try SetupSettings.resolve(
+        defaults: defaults, file: file, overrides: overrides,
+        workingDirectory: FileManager.default.currentDirectoryPath)
 }

@@ -35,7 +35,7 @@ struct CertificateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certificate",
         abstract: "Look at certificates and stores.",
-        subcommands: [InspectCommand.self, VerifyCommand.self])
+        subcommands: [InspectCommand.self, VerifyCommand.self, RenewCommand.self])
 }
 
 /// Prints diagnostics and ends the program with status 1 (the common end of a failed command).

@@ -21,11 +21,29 @@ public struct KeystoreBuilder: Sendable {
     /// files here. The setup passes what `ZosmfTrust` read or fetched, so that a network fetch
     /// happens once and before anything is built.
     public let zosmfCertificates: [[UInt8]]?
+    /// Renewal: the local CA and the JWT key of the set in place, kept as they are; only the
+    /// Zowe certificate and the component certificates are new.
+    public let kept: Kept?
 
-    public init(settings: SetupSettings, now: Date = Date(), zosmfCertificates: [[UInt8]]? = nil) {
+    public struct Kept: Sendable {
+        public var caKey: GeneratedKey
+        public var caDER: [UInt8]
+        public var jwtKey: GeneratedKey
+        public var jwtDER: [UInt8]
+
+        public init(caKey: GeneratedKey, caDER: [UInt8], jwtKey: GeneratedKey, jwtDER: [UInt8]) {
+            self.caKey = caKey
+            self.caDER = caDER
+            self.jwtKey = jwtKey
+            self.jwtDER = jwtDER
+        }
+    }
+
+    public init(settings: SetupSettings, now: Date = Date(), zosmfCertificates: [[UInt8]]? = nil, kept: Kept? = nil) {
         self.settings = settings
         self.now = now
         self.zosmfCertificates = zosmfCertificates
+        self.kept = kept
     }
 
     public func build() async throws(Diagnostics) -> [SetFile] {
@@ -51,7 +69,7 @@ public struct KeystoreBuilder: Sendable {
 
         // Key generation dominates the run time: make all keys at once, one task each.
         let componentIDs = settings.componentCertificates
-        let keyCount = 2 + (external == nil ? 1 : 0) + componentIDs.count
+        let keyCount = (kept == nil ? 2 : 0) + (external == nil ? 1 : 0) + componentIDs.count
         let algorithm = settings.keyAlgorithm
         var keys = try await withThrowingTaskGroup(of: (Int, GeneratedKey).self) { group in
             for index in 0..<keyCount {
@@ -61,13 +79,13 @@ public struct KeystoreBuilder: Sendable {
             for try await (index, key) in group { result[index] = key }
             return result.map { $0! }
         }
-        let caKey = keys.removeFirst()
-        let jwtKey = keys.removeFirst()
+        let caKey = kept?.caKey ?? keys.removeFirst()
+        let jwtKey = kept?.jwtKey ?? keys.removeFirst()
         let generatedServerKey = external == nil ? keys.removeFirst() : nil
         let componentKeys = keys
 
-        let ca = try factory.localCA(key: caKey)
-        let caDER = try ca.derBytes()
+        let ca = try kept.map { try Certificate(derEncoded: $0.caDER) } ?? factory.localCA(key: caKey)
+        let caDER = try kept?.caDER ?? ca.derBytes()
 
         // The Zowe certificate: generated and signed by the local CA, or the external one.
         let serverKey: GeneratedKey
@@ -84,11 +102,11 @@ public struct KeystoreBuilder: Sendable {
             serverChain = [try leaf.derBytes(), caDER]
         }
 
-        let jwtCertificate = try factory.jwtSecret(key: jwtKey)
+        let jwtDER = try kept?.jwtDER ?? factory.jwtSecret(key: jwtKey).derBytes()
         var keystoreEntries: [PKCS12Entry] = [
             .privateKey(alias: settings.alias, pkcs8DER: serverKey.pkcs8DER, chain: serverChain),
             .trustedCertificate(alias: "localca", der: caDER),
-            .privateKey(alias: "jwtsecret", pkcs8DER: jwtKey.pkcs8DER, chain: [try jwtCertificate.derBytes()]),
+            .privateKey(alias: "jwtsecret", pkcs8DER: jwtKey.pkcs8DER, chain: [jwtDER]),
         ]
         var files: [SetFile] = []
         for (id, key) in zip(componentIDs, componentKeys) {

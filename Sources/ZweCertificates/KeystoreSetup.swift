@@ -2,6 +2,8 @@ import Foundation
 import ZweConfiguration
 import ZweKeyring
 import ZweMessages
+import ZwePKCS12
+import X509
 
 /// `zwe init certificate`: builds a complete keystore set in memory, then publishes it into
 /// the keystore directory under its lock. A configuration or build error leaves the disk as it was.
@@ -18,7 +20,50 @@ public struct KeystoreSetup: Sendable {
     /// - Parameters:
     ///   - onWait: called once if another setup holds the directory's lock.
     ///   - onMessage: progress worth showing at once (the z/OSMF fetch, which may take seconds).
+    /// `zwe certificate renew`: the Zowe certificate and the component certificates issued
+    /// again by the local CA in place (its key and the JWT key kept), published as a new set
+    /// in one rename; in keyring mode, the ring's certificate issued again by its CA label.
+    public func renew(onWait: @Sendable () -> Void = {}, onMessage: (Diagnostic) -> Void = { _ in }) async throws(Diagnostics) -> Result {
+        let directory = settings.keystoreDirectory
+        func impossible(_ reason: String) -> Diagnostics {
+            Diagnostics([Diagnostic(MessageCatalog.renewNotPossible, ["dir": directory, "reason": reason])])
+        }
+        if let keyring = settings.keyring {
+            guard keyring.generate else { throw impossible("its certificate was put into the key ring from outside (GENERATE_CERTS_FOR_KEYRING=false); renew it with its CA and 'zwe keyring import'") }
+            return try runKeyring(keyring, trust: ZosmfTrust.Outcome(), onWait: onWait)
+        }
+        guard settings.external == nil else { throw impossible("its Zowe certificate is an external one; have it renewed by its CA and run 'zwe init certificate' with it") }
+        let layout = KeystoreLayout(root: directory, alias: settings.alias)
+        func keyEntry(_ path: String, _ alias: String) throws(Diagnostics) -> (GeneratedKey, [UInt8]) {
+            guard let data = FileManager.default.contents(atPath: path) else { throw impossible("\(path) cannot be read") }
+            guard let entries = try? PKCS12Store.read(Array(data), password: settings.password) else {
+                throw impossible("\(path) does not open with the keystore password")
+            }
+            for case .privateKey(let name, let pkcs8, let chain) in entries where name.lowercased() == alias && !chain.isEmpty {
+                guard let key = try? GeneratedKey(pkcs8DER: pkcs8) else { throw impossible("the key \(alias) of \(path) cannot be read") }
+                return (key, chain[0])
+            }
+            throw impossible("\(path) has no key entry \(alias)")
+        }
+        let (caKey, caDER) = try keyEntry(layout.localCAKeystore, "localca")
+        let (jwtKey, jwtDER) = try keyEntry(layout.keystore, "jwtsecret")
+        let kept = KeystoreBuilder.Kept(caKey: caKey, caDER: caDER, jwtKey: jwtKey, jwtDER: jwtDER)
+        var result = try await run(onWait: onWait, onMessage: onMessage, kept: kept)
+        if let leaf = try? CertificateFile.read(layout.certificate).first.map({ try Certificate(derEncoded: $0.der) }) ?? nil {
+            let serial = leaf.serialNumber.bytes.map { String(format: "%02X", $0) }.joined()
+            result = Result(layout: result.layout, messages: result.messages + [Diagnostic(MessageCatalog.renewed, [
+                "alias": settings.alias, "dir": directory, "serial": serial,
+                "notAfter": ISO8601DateFormatter().string(from: leaf.notValidAfter),
+            ])])
+        }
+        return result
+    }
+
     public func run(onWait: @Sendable () -> Void = {}, onMessage: (Diagnostic) -> Void = { _ in }) async throws(Diagnostics) -> Result {
+        try await run(onWait: onWait, onMessage: onMessage, kept: nil)
+    }
+
+    private func run(onWait: @Sendable () -> Void, onMessage: (Diagnostic) -> Void, kept: KeystoreBuilder.Kept?) async throws(Diagnostics) -> Result {
         // z/OSMF's chain first: a fetch that fails must fail before any key is made. The call
         // blocks this task for at most the fetch's time limit; nothing else runs yet.
         let trust: ZosmfTrust.Outcome
@@ -30,7 +75,7 @@ public struct KeystoreSetup: Sendable {
         if let keyring = settings.keyring {
             return try runKeyring(keyring, trust: trust, onWait: onWait)
         }
-        let files = try await KeystoreBuilder(settings: settings, zosmfCertificates: trust.certificates).build()
+        let files = try await KeystoreBuilder(settings: settings, zosmfCertificates: trust.certificates, kept: kept).build()
         let writer = KeystoreWriter(directory: settings.keystoreDirectory, lockKeystore: settings.lockKeystore)
         let layout = KeystoreLayout(root: settings.keystoreDirectory, alias: settings.alias)
         do {

@@ -69,6 +69,8 @@ public struct ComponentServer {
     public let spec: ComponentSpec
     public let environment: ComponentEnvironment
     public let identity: TLSIdentity
+    /// The identity new connections get; SIGHUP reads the stores again.
+    public let identitySource: IdentitySource
     public let router: Router<ComponentRequestContext>
     public let logger: Logger
     /// Run beside the server; asked to stop after the server has stopped taking requests.
@@ -89,6 +91,7 @@ public struct ComponentServer {
         self.spec = spec
         self.environment = environment
         self.identity = identity
+        self.identitySource = IdentitySource(identity, environment: environment)
         self.logger = logger
         let router = Router(context: ComponentRequestContext.self)
         router.middlewares.add(RequestLogMiddleware(logger: logger))
@@ -105,7 +108,9 @@ public struct ComponentServer {
     public func run() async throws(Diagnostic) {
         let component = environment.componentID
         let alias = identity.alias
-        let tls = try identity.serverConfiguration(clientCertificates: spec.clientCertificates)
+        var configured = try identity.serverConfiguration(clientCertificates: spec.clientCertificates)
+        configured.sslContextCallback = identitySource.handshakeOverride
+        let tls = configured
         let listening = ListeningFlag()
         let configuredPort = environment.port
         let urlHost = environment.urlHost
@@ -137,7 +142,8 @@ public struct ComponentServer {
         // A service group stops its services last to first: the server first, so that nothing
         // the other services provide is gone while requests are still being answered.
         var configuration = ServiceGroupConfiguration(
-            services: services.map { .init(service: $0) } + [.init(service: application)],
+            services: [.init(service: IdentityReloadService(source: identitySource, logger: logger))]
+                + services.map { .init(service: $0) } + [.init(service: application)],
             gracefulShutdownSignals: shutdownSignals,
             logger: Self.frameworkLogger(logger))
         configuration.maximumGracefulShutdownDuration = gracefulShutdownLimit

@@ -57,7 +57,8 @@ public enum GatewayComponent {
         let clientTLS: NIOSSLContext
         let serverTLS: NIOSSLContext
         let clientConfiguration = try base.identity.clientConfiguration(mode: settings.verifyMode)
-        let serverConfiguration = try base.identity.serverConfiguration(clientCertificates: .none)
+        var serverConfiguration = try base.identity.serverConfiguration(clientCertificates: .none)
+        serverConfiguration.sslContextCallback = base.identitySource.handshakeOverride
         do {
             clientTLS = try NIOSSLContext(configuration: clientConfiguration)
             serverTLS = try NIOSSLContext(configuration: serverConfiguration)
@@ -93,7 +94,8 @@ public enum GatewayComponent {
         // Stopped last to first: the listener finishes its requests, then the registry watcher
         // and the registration end (the cancellation still has the client), then the client.
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: client.service), .init(service: eureka), .init(service: watcher), .init(service: server)],
+            services: [.init(service: IdentityReloadService(source: base.identitySource, logger: logger)),
+                       .init(service: client.service), .init(service: eureka), .init(service: watcher), .init(service: server)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: quiet)
         configuration.maximumGracefulShutdownDuration = .seconds(10)

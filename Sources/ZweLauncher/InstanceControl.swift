@@ -2,6 +2,7 @@ import CZweProcess
 import Foundation
 import ZweCertificates
 import ZweConfiguration
+import ZweKeyring
 import ZweMessages
 import ZwePreflight
 import ZweProcess
@@ -254,8 +255,16 @@ public enum InstanceControl {
     final class ExitBox: @unchecked Sendable { var code: Int32 = 0 }
 
     static func certificateDays(_ values: [String: String]) -> Int? {
-        guard let path = values["KEYSTORE_CERTIFICATE"], let first = (try? CertificateFile.read(path))?.first else { return nil }
-        return Int((first.certificate.notValidAfter.timeIntervalSinceNow / 86_400).rounded(.down))
+        var notAfter: Date?
+        if let ring = values["KEYSTORE"].flatMap(KeyringName.init) {
+            let labelled = (try? SAFDatabase(root: values["ZWE_SAF_DIR"] ?? "").open(ring, label: values["KEY_ALIAS"] ?? "localhost"))?.labelled
+            if let der = labelled.flatMap({ try? PEM.decode($0.certificatePEM) })?.first?.der {
+                notAfter = (try? LoadedCertificate(der: der))?.certificate.notValidAfter
+            }
+        } else if let path = values["KEYSTORE_CERTIFICATE"], let first = (try? CertificateFile.read(path))?.first {
+            notAfter = first.certificate.notValidAfter
+        }
+        return notAfter.map { Int(($0.timeIntervalSinceNow / 86_400).rounded(.down)) }
     }
 
     // MARK: - stop
@@ -342,6 +351,9 @@ public enum InstanceControl {
         var header = "Instance \(status.instance): launcher \(status.jobName) pid \(status.launcherPid), up \(status.uptimeSeconds) s, HA instance \(status.haInstance)"
         if let days = status.certificateExpiresInDays { header += ", certificate expires in \(days) days" }
         print(header)
+        if let days = status.certificateExpiresInDays, days <= 30 {
+            print(Diagnostic(MessageCatalog.certificateExpiresSoon, ["instance": status.instance, "days": "\(days)"]).explained)
+        }
         var rows = [["COMPONENT", "JOB", "PID", "STATE", "UPTIME", "RESTARTS", "LAST EXIT", "PORT", "HEALTH"]]
         for component in status.components {
             rows.append([

@@ -26,6 +26,18 @@ extension MessageCatalog {
         "ZWEL2015I", "Keystore directory {dir} points at the key ring {store} of {saf} (label {label})",
         cause: "Keyring mode: zowe-certificates.env names the ring; the keystore directory holds no certificate.",
         fix: "No action needed. 'zwe keyring list --saf-dir {saf} --owner OWNER --ring RING' shows the ring.")
+    public static let renewNotPossible = MessageDefinition(
+        "ZWEL2030E", "The certificates of {dir} cannot be renewed: {reason}",
+        cause: "Renewal keeps the local CA and the JWT key of the keystore directory and issues a new Zowe certificate (and component certificates) signed by that CA.",
+        fix: "Run 'zwe init certificate -p FILE.env' to make a new keystore directory (a new local CA: every client that trusted the old one must trust the new one).")
+    public static let renewed = MessageDefinition(
+        "ZWEL2031I", "Renewed the Zowe certificate {alias} of {dir}: serial {serial}, valid until {notAfter}, signed by the same CA",
+        cause: "The new certificate is in the same paths; running components still serve the old one.",
+        fix: "Send SIGHUP to the gateway and discovery (they read their stores again without dropping connections) or restart the components: 'zwe restart -c INSTANCE --component ID'.")
+    public static let certificateExpiresSoon = MessageDefinition(
+        "ZWEL2032W", "The Zowe certificate of {instance} expires in {days} days",
+        cause: "After that date no client accepts the instance's TLS connections.",
+        fix: "Renew it: 'zwe certificate renew -p FILE.env' (the setup file of the keystore directory), then SIGHUP or restart the components.")
     public static let keyringCreated = MessageDefinition(
         "ZWEL2010I", "Key ring {owner}/{ring} created",
         cause: "RACDCERT ADDRING: the ring exists and is empty.",
@@ -50,5 +62,6 @@ extension MessageCatalog {
     static let keyringMessages: [MessageDefinition] = [
         keyringNoDatabase, keyringFailed, keyringInputUnreadable, keyringKeyMismatch, keyringSetupIncomplete, keyringCreated,
         keyringCertificateAdded, keyringConnected, keyringRemoved, keyringReused, keyringSetupWritten,
+        renewNotPossible, renewed, certificateExpiresSoon,
     ]
 }

@@ -69,11 +69,21 @@ extension MessageCatalog {
         cause: "The key ring is read from the simulated SAF database ZWE_SAF_DIR ({dir}); it must exist and connect a certificate labelled KEY_ALIAS with its private key, and its certificate authorities.",
         fix: "List the ring with 'zwe keyring list --saf-dir {dir} --owner OWNER --ring RING'; make or complete it with 'zwe keyring generate', 'import' or 'connect'.")
 
+    public static let runtimeIdentityReloaded = MessageDefinition(
+        "ZWEL1516I", "{component}: certificate {alias} read again (SHA-256 {fingerprint}); new connections get it",
+        cause: "SIGHUP asks a component to read its keystore and truststore again, after 'zwe certificate renew'. Established connections keep the certificate they began with.",
+        fix: "No action needed.")
+    public static let runtimeIdentityNotReloaded = MessageDefinition(
+        "ZWEL1517W", "{component}: the stores cannot be read again ({reason}); the certificate in use stays",
+        cause: "SIGHUP came, but the keystore or truststore as zowe-certificates.env names them cannot be opened now.",
+        fix: "Check the keystore directory ('zwe certificate verify'), then send SIGHUP again or restart the component.")
+
     /// The runtime's messages, in id order.
     public static let runtimeMessages: [MessageDefinition] = [
         runtimeVariableMissing, runtimeVariableInvalid, runtimeKeystoreTypeUnsupported, runtimeStoreUnreadable,
         runtimeStoreWrongPassword, runtimeStoreNotPKCS12, runtimeAliasNotFound, runtimeAliasNotAKey,
         runtimeKeyUnusable, runtimeTruststoreEmpty, runtimeCannotListen, runtimeTLSSetupFailed,
-        runtimeServerFailed, runtimeUnknownComponent, runtimeUsage, runtimeKeyringUnusable,
+        runtimeServerFailed, runtimeUnknownComponent, runtimeUsage, runtimeKeyringUnusable, runtimeIdentityReloaded,
+        runtimeIdentityNotReloaded,
     ]
 }

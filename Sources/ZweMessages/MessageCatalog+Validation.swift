@@ -86,7 +86,7 @@ extension MessageCatalog {
     public static let certificateExpiring = MessageDefinition(
         "ZWEL1317W", "'{subject}' ({where}) expires in {days} days, on {date}",
         cause: "The certificate is close to the end of its validity; once it ends, TLS connections that use it fail.",
-        fix: "Renew the certificate before {date} and replace it in the stores.")
+        fix: "Renew it before {date}: 'zwe certificate renew -p FILE.env' (the setup file of the keystore directory), then send SIGHUP to the components or restart them.")
     public static let hostNotCovered = MessageDefinition(
         "ZWEL1318E", "The certificate of '{alias}' does not name host {host} (from {source}); it names {names}",
         cause: "In STRICT verify mode clients check that the server's certificate names the host they connected to, and refuse it otherwise.",

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import ZweCertificates
+import ZweMessages
+
+/// `zwe certificate renew -p FILE.env`: a new Zowe certificate from the local CA in place.
+struct RenewCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "renew",
+        abstract: "Issue the Zowe certificate (and component certificates) again, signed by the same local CA.",
+        discussion: """
+            Reads the same setup file as 'zwe init certificate'. The local CA and the JWT key are \
+            kept, so that clients keep trusting the instance and tokens stay valid; the new \
+            certificates replace the old ones in the same paths in one step. In keyring mode the \
+            ring's certificate is issued again by its CA label. Running components take the new \
+            certificate on SIGHUP (gateway, discovery and every component on the runtime, \
+            without dropping connections) or on 'zwe restart -c DIR --component ID'.
+            """)
+
+    @Option(name: .customShort("p"), help: ArgumentHelp("The setup env file of the keystore directory.", valueName: "FILE.env"))
+    var parameterFile: String
+
+    @Option(help: ArgumentHelp("Read the keystore password from the first line of this file.", valueName: "FILE"))
+    var passwordFile: String?
+
+    func run() async throws {
+        let log: ConsoleLog
+        do {
+            log = try ConsoleLog(name: "ZWESETUP", logDirectory: nil, fileStem: "zowe-renew-certificates")
+        } catch {
+            throw fail([error])
+        }
+        do {
+            let settings = try readSetupSettings(parameterFile: parameterFile, passwordFile: passwordFile, detectHost: false, log: log)
+            let directory = settings.keystoreDirectory
+            let result = try await KeystoreSetup(settings: settings).renew(onWait: {
+                log.write(Diagnostic(MessageCatalog.setupWaiting, ["dir": directory]))
+            }, onMessage: { log.write($0) })
+            for message in result.messages { log.write(message) }
+        } catch let diagnostics as Diagnostics {
+            throw fail(diagnostics.items, log: log)
+        } catch let diagnostic as Diagnostic {
+            throw fail([diagnostic], log: log)
+        }
+    }
+}

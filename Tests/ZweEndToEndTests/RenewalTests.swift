@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import ZweTestSupport
+
+/// `zwe certificate renew` and SIGHUP: a new Zowe certificate from the same CA, taken by
+/// running components without a failed request.
+@Suite("Certificate renewal without downtime")
+struct RenewalTests {
+    func serial(_ pemFile: String) throws -> String {
+        let result = try Harness.run("openssl", ["x509", "-in", pemFile, "-noout", "-serial"])
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("Under wrk load through the gateway: renew, SIGHUP, no failed request, new connections get the new serial; expiry warned 30 days ahead with the renew command")
+    func renewUnderLoad() async throws {
+        let fixture = try LauncherFixture(setup: [("CERTIFICATE_VALIDITY_DAYS", "20")])
+        let setupFile = fixture.scratch.path + "/setup.env"
+        let instance = try fixture.instance("instance")
+        let certificate = fixture.keystore + "/localhost/localhost.keystore.cer"
+        let ca = fixture.keystore + "/local_ca/localca.cer"
+
+        // Twenty days of validity: preflight and status both warn, naming the renew command.
+        let validated = try fixture.zwe(["validate", "-c", instance, "--json"])
+        let expiring = (jsonObject(validated.stdout) as? [String: Any] ?? [:]).finding("ZWEL1317W")
+        #expect((expiring?["fix"] as? String ?? "").contains("zwe certificate renew -p"), "\(validated)")
+        #expect(try fixture.zwe(["start", "-c", instance]).status == 0)
+        defer { _ = try? fixture.zwe(["stop", "-c", instance]) }
+        let status = try fixture.zwe(["status", "-c", instance])
+        #expect(status.stdout.contains("ZWEL2032W") && status.stdout.contains("zwe certificate renew"), "\(status)")
+
+        let gateway = try #require(try fixture.component("gateway", of: instance)?["port"] as? Int)
+        let url = "https://localhost:\(gateway)/apicatalog/api/v1/containers"
+        let routed = await eventually(timeout: .seconds(30), every: .milliseconds(300)) { () async -> Bool? in
+            (try? await curl(url, ca: ca))?.status == 200 ? true : nil
+        }
+        #expect(routed == true, "the gateway does not route to the API catalog\n\(fixture.launcherLog(instance))")
+        let before = try serial(certificate)
+
+        let load = try Harness.start("wrk", ["-t2", "-c8", "-d8s", "--latency", url])
+        usleep(2_000_000)
+        let renewed = try fixture.zwe(["certificate", "renew", "-p", setupFile])
+        #expect(renewed.status == 0 && renewed.stdout.contains("ZWEL2031I"), "\(renewed)")
+        for id in ["gateway", "discovery", "api-catalog"] {
+            try signalProcess(try fixture.component(id, of: instance)?["pid"], SIGHUP)
+        }
+        let after = try serial(certificate)
+        #expect(after != before && after.hasPrefix("serial="), "\(before) -> \(after)")
+        let verified = try Harness.run("openssl", ["verify", "-CAfile", ca, certificate])
+        #expect(verified.status == 0, "the same CA signs the renewed certificate: \(verified)")
+
+        let result = load.finish()
+        let requests = result.stdout.split(separator: "\n").first { $0.contains("requests in") }.map(String.init) ?? ""
+        #expect(result.status == 0 && !requests.isEmpty, "\(result)")
+        #expect(!result.stdout.contains("Socket errors") && !result.stdout.contains("Non-2xx"), "failed requests while renewing:\n\(result.stdout)")
+        print("renewal under load: \(requests.trimmingCharacters(in: .whitespaces)); serial \(before) -> \(after)")
+
+        // New connections: the new serial, from the gateway and from discovery.
+        usleep(500_000)
+        for id in ["gateway", "discovery"] {
+            let port = try #require(try fixture.component(id, of: instance)?["port"] as? Int)
+            let shown = try await runTool("sh", ["-c", "openssl s_client -connect 127.0.0.1:\(port) -servername localhost -CAfile '\(ca)' </dev/null 2>/dev/null | openssl x509 -noout -serial"])
+            #expect(shown.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == after, "\(id) serves \(shown.stdout)")
+        }
+        #expect(try fixture.component("gateway", of: instance)?["restarts"] as? Int == 0, "SIGHUP does not restart")
+        #expect(try String(contentsOfFile: instance + "/logs/gateway.log", encoding: .utf8).contains("ZWEL1516I"))
+    }
+
+    @Test("renew refuses a keystore directory that has no local CA to sign with, and writes nothing")
+    func renewRefused() throws {
+        let scratch = TemporaryDirectory()
+        let file = setupFile(in: scratch, [("KEYSTORE_DIRECTORY", scratch.path + "/none"), ("KEY_ALGORITHM", "EC-P256")])
+        let refused = try Harness.zwe(["certificate", "renew", "-p", file])
+        #expect(refused.status == 1 && refused.stderr.contains("ZWEL2030E"), "\(refused)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/none/zowe-certificates.env"))
+    }
+}
