@@ -177,19 +177,11 @@ struct KeyringImport: ParsableCommand {
                     say(Diagnostic(MessageCatalog.keyringCreated, ["owner": ring.owner, "ring": ring.ring]))
                 }
                 for authority in authorities {
-                    let text = PEM.encode(authority.der, label: "CERTIFICATE")
-                    if try database.entry(owner: "CERTAUTH", label: authority.label) == nil {
-                        try database.addCertificate(owner: "CERTAUTH", label: authority.label, certificatePEM: text, privateKeyPEM: nil)
-                        let subject = (try? Certificate(derEncoded: authority.der).subject.description) ?? "?"
-                        say(Diagnostic(MessageCatalog.keyringCertificateAdded, ["owner": "CERTAUTH", "label": authority.label, "subject": subject, "withKey": ""]))
-                    } else {
-                        say(Diagnostic(MessageCatalog.keyringReused, ["owner": "CERTAUTH", "label": authority.label]))
-                    }
-                    try connect(database, ring, owner: "CERTAUTH", label: authority.label, usage: .certauth, isDefault: false)
+                    try KeyringGeneration.connectAuthority(database, ring.owner, ring.ring, label: authority.label, der: authority.der).forEach(say)
                 }
                 try database.addCertificate(owner: ring.owner, label: label, certificatePEM: PEM.encode(leafDER, label: "CERTIFICATE"),
                                             privateKeyPEM: PEM.encode(keyDER, label: "PRIVATE KEY"))
-                say(Diagnostic(MessageCatalog.keyringCertificateAdded, ["owner": ring.owner, "label": label, "subject": leaf.subject.description, "withKey": ", with its private key"]))
+                say(KeyringGeneration.added(ring.owner, label, leaf.subject.description, withKey: true))
                 try connect(database, ring, owner: ring.owner, label: label, usage: .personal, isDefault: true)
             }
         }
@@ -246,16 +238,7 @@ struct KeyringConnectZOSMF: ParsableCommand {
         let database = try ring.database()
         let der = try readPEM(certificate, what: "a certificate", label: "CERTIFICATE")[0]
         try keyringOperation("connect-zosmf", database) {
-            try database.locked {
-                if try database.entry(owner: "CERTAUTH", label: label) == nil {
-                    try database.addCertificate(owner: "CERTAUTH", label: label, certificatePEM: PEM.encode(der, label: "CERTIFICATE"), privateKeyPEM: nil)
-                    let subject = (try? Certificate(derEncoded: der).subject.description) ?? "?"
-                    say(Diagnostic(MessageCatalog.keyringCertificateAdded, ["owner": "CERTAUTH", "label": label, "subject": subject, "withKey": ""]))
-                } else {
-                    say(Diagnostic(MessageCatalog.keyringReused, ["owner": "CERTAUTH", "label": label]))
-                }
-                try connect(database, ring, owner: "CERTAUTH", label: label, usage: .certauth, isDefault: false)
-            }
+            try KeyringGeneration.connectAuthority(database, ring.owner, ring.ring, label: label, der: der).forEach(say)
         }
     }
 }

@@ -64,17 +64,27 @@ public struct KeyringGeneration: Sendable {
             messages.append(Self.added(owner, label, certificate.subject.description, withKey: true))
             messages.append(try Self.connect(database, owner, ring, SAFDatabase.Connection(owner: "CERTAUTH", label: caLabel, usage: .certauth)))
             for authority in trusted {
-                if try database.entry(owner: "CERTAUTH", label: authority.label) == nil {
-                    try database.addCertificate(owner: "CERTAUTH", label: authority.label,
-                                                certificatePEM: PEM.encode(authority.der, label: "CERTIFICATE"), privateKeyPEM: nil)
-                    let subject = (try? Certificate(derEncoded: authority.der).subject.description) ?? "?"
-                    messages.append(Self.added("CERTAUTH", authority.label, subject, withKey: false))
-                }
-                messages.append(try Self.connect(database, owner, ring, SAFDatabase.Connection(owner: "CERTAUTH", label: authority.label, usage: .certauth)))
+                messages += try Self.connectAuthority(database, owner, ring, label: authority.label, der: authority.der)
             }
             messages.append(try Self.connect(database, owner, ring, SAFDatabase.Connection(owner: owner, label: label, usage: .personal, isDefault: true)))
         }
         return messages
+    }
+
+    /// A CA certificate under CERTAUTH (added when its label is not there yet, else used as
+    /// it is), connected to the ring as CERTAUTH.
+    public static func connectAuthority(_ database: SAFDatabase, _ ringOwner: String, _ ring: String, label: String, der: [UInt8]) throws -> [Diagnostic] {
+        try database.locked {
+            var messages: [Diagnostic] = []
+            if try database.entry(owner: "CERTAUTH", label: label) == nil {
+                try database.addCertificate(owner: "CERTAUTH", label: label, certificatePEM: PEM.encode(der, label: "CERTIFICATE"), privateKeyPEM: nil)
+                messages.append(added("CERTAUTH", label, (try? Certificate(derEncoded: der).subject.description) ?? "?", withKey: false))
+            } else {
+                messages.append(Diagnostic(MessageCatalog.keyringReused, ["owner": "CERTAUTH", "label": label]))
+            }
+            messages.append(try connect(database, ringOwner, ring, SAFDatabase.Connection(owner: "CERTAUTH", label: label, usage: .certauth)))
+            return messages
+        }
     }
 
     public static func connect(_ database: SAFDatabase, _ ringOwner: String, _ ring: String, _ connection: SAFDatabase.Connection) throws -> Diagnostic {

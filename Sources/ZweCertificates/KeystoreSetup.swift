@@ -116,12 +116,7 @@ public struct KeystoreSetup: Sendable {
                         throw SAFDatabase.Failure.ringMissing(keyring.owner, keyring.name)
                     }
                     for authority in trusted {
-                        if try database.entry(owner: "CERTAUTH", label: authority.label) == nil {
-                            try database.addCertificate(owner: "CERTAUTH", label: authority.label,
-                                                        certificatePEM: PEM.encode(authority.der, label: "CERTIFICATE"), privateKeyPEM: nil)
-                        }
-                        messages.append(try KeyringGeneration.connect(database, keyring.owner, keyring.name,
-                                                                      SAFDatabase.Connection(owner: "CERTAUTH", label: authority.label, usage: .certauth)))
+                        messages += try KeyringGeneration.connectAuthority(database, keyring.owner, keyring.name, label: authority.label, der: authority.der)
                     }
                 }
             }

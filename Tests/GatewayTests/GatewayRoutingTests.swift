@@ -140,19 +140,10 @@ struct GatewayRoutingTests {
         let keystore = try await Keystore.make("EC-P256")
         let apiml = try await APIML(keystore)
         defer { apiml.stop() }
-        let certificate = try await ServiceCertificate.make(.localCA(san: "DNS:localhost,IP:127.0.0.1"), keystore: keystore)
-        let first = try await TestService(name: "first", certificate: certificate, keystore: keystore)
-        defer { first.stop() }
-        let second = try await TestService(name: "second", certificate: certificate, keystore: keystore)
-        defer { second.stop() }
-        try await apiml.register(first, serviceID: "twins")
-        try await apiml.register(second, serviceID: "twins")
-        _ = try await apiml.waitFor("/twins/api/v1/x", status: 200)
-        // Both instances known once both names have answered.
-        _ = try await eventually(timeout: .seconds(15)) {
-            let a = try await apiml.call("/twins/api/v1/x").json["service"] as? String
-            let b = try await apiml.call("/twins/api/v1/x").json["service"] as? String
-            return a != b ? true : nil
+        let (first, second) = try await apiml.twoInstances("twins")
+        defer {
+            first.stop()
+            second.stop()
         }
 
         var served: [String] = []
@@ -195,17 +186,10 @@ struct GatewayRoutingTests {
         let keystore = try await Keystore.make("EC-P256")
         let apiml = try await APIML(keystore)
         defer { apiml.stop() }
-        let certificate = try await ServiceCertificate.make(.localCA(san: "DNS:localhost,IP:127.0.0.1"), keystore: keystore)
-        let first = try await TestService(name: "first", certificate: certificate, keystore: keystore)
-        defer { first.stop() }
-        let second = try await TestService(name: "second", certificate: certificate, keystore: keystore)
-        defer { second.stop() }
-        try await apiml.register(first, serviceID: "fragile")
-        try await apiml.register(second, serviceID: "fragile")
-        _ = try await eventually(timeout: .seconds(15)) {
-            let a = try await apiml.call("/fragile/api/v1/x").json["service"] as? String
-            let b = try await apiml.call("/fragile/api/v1/x").json["service"] as? String
-            return a != nil && b != nil && a != b ? true : nil
+        let (first, second) = try await apiml.twoInstances("fragile")
+        defer {
+            first.stop()
+            second.stop()
         }
         // Round robin puts "first" in front of every other request: four of each method
         // meet it twice.

@@ -48,6 +48,27 @@ final class APIML: @unchecked Sendable {
         discovery.stop()
     }
 
+    /// Two test services, "first" and "second", registered as one service; returned once the
+    /// gateway routes to both.
+    func twoInstances(_ serviceID: String) async throws -> (TestService, TestService) {
+        let certificate = try await ServiceCertificate.make(.localCA(san: "DNS:localhost,IP:127.0.0.1"), keystore: keystore)
+        let first = try await TestService(name: "first", certificate: certificate, keystore: keystore)
+        let second = try await TestService(name: "second", certificate: certificate, keystore: keystore)
+        try await register(first, serviceID: serviceID)
+        try await register(second, serviceID: serviceID)
+        let both = try await eventually(timeout: .seconds(15)) {
+            let a = try await call("/\(serviceID)/api/v1/x").json["service"] as? String
+            let b = try await call("/\(serviceID)/api/v1/x").json["service"] as? String
+            return a != nil && b != nil && a != b ? true : nil
+        }
+        guard both == true else {
+            first.stop()
+            second.stop()
+            throw TestFailure("the gateway does not route to both instances of \(serviceID)")
+        }
+        return (first, second)
+    }
+
     struct Answer: CustomStringConvertible {
         let status: Int
         let body: String

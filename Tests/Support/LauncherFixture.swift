@@ -1,4 +1,5 @@
 import Foundation
+import ZweProcess
 import Testing
 
 /// A test component definition: the fixture program `zwe-test-component` behind a manifest.
@@ -135,30 +136,11 @@ public final class LauncherFixture {
     }
 
     /// Live processes (zombies excluded) whose environment names the instance.
-    public static func processes(of instance: String) -> [pid_t] {
-        var found: [pid_t] = []
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = pid_t(entry), isAlive(pid), let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { continue }
-            if data.split(separator: 0).contains(where: { String(decoding: $0, as: UTF8.self) == "INSTANCE_DIR=\(instance)" }) { found.append(pid) }
-        }
-        return found
-    }
+    public static func processes(of instance: String) -> [pid_t] { ProcessTable.processes(ofInstance: instance) }
 
-    public static func isAlive(_ pid: pid_t) -> Bool {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = text.lastIndex(of: ")") else { return false }
-        let state = text[text.index(after: close)...].trimmingCharacters(in: .whitespaces).first
-        return state != nil && state != "Z" && state != "X"
-    }
+    public static func isAlive(_ pid: pid_t) -> Bool { ProcessTable.isAlive(pid) }
 
-    public static func environ(_ pid: pid_t) -> [String: String] {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return [:] }
-        var values: [String: String] = [:]
-        for entry in data.split(separator: 0) {
-            let text = String(decoding: entry, as: UTF8.self)
-            if let equals = text.firstIndex(of: "=") { values[String(text[..<equals])] = String(text[text.index(after: equals)...]) }
-        }
-        return values
-    }
+    public static func environ(_ pid: pid_t) -> [String: String] { ProcessTable.environment(of: pid) }
 
     /// Stops every instance and ends whatever is left, even after a failed test.
     public func tearDown() {
