@@ -51,10 +51,13 @@ public final class IdentitySource: Sendable {
 public struct IdentityReloadService: Service {
     let source: IdentitySource
     let logger: Logger
+    /// What else must take the new identity (the gateway's southbound TLS context).
+    let onReload: @Sendable (TLSIdentity) throws(Diagnostic) -> Void
 
-    public init(source: IdentitySource, logger: Logger) {
+    public init(source: IdentitySource, logger: Logger, onReload: @escaping @Sendable (TLSIdentity) throws(Diagnostic) -> Void = { _ in }) {
         self.source = source
         self.logger = logger
+        self.onReload = onReload
     }
 
     public func run() async throws {
@@ -63,6 +66,7 @@ public struct IdentityReloadService: Service {
         for await _ in hangups.cancelOnGracefulShutdown() {
             do {
                 let identity = try source.reload()
+                try onReload(identity)
                 logger.info("\(Diagnostic(MessageCatalog.runtimeIdentityReloaded, ["component": component, "alias": identity.alias, "fingerprint": identity.certificateChain.first.map(IdentitySource.fingerprint) ?? "?"]))")
             } catch {
                 logger.warning("\(Diagnostic(MessageCatalog.runtimeIdentityNotReloaded, ["component": component, "reason": error.description]))")

@@ -94,7 +94,16 @@ public enum GatewayComponent {
         // Stopped last to first: the listener finishes its requests, then the registry watcher
         // and the registration end (the cancellation still has the client), then the client.
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: IdentityReloadService(source: base.identitySource, logger: logger)),
+            services: [.init(service: IdentityReloadService(source: base.identitySource, logger: logger) { identity throws(Diagnostic) in
+                           // Southbound too: new upstream connections present the renewed certificate.
+                           do {
+                               pools.replaceTLS(try NIOSSLContext(configuration: try identity.clientConfiguration(mode: settings.verifyMode)))
+                           } catch let diagnostic as Diagnostic {
+                               throw diagnostic
+                           } catch {
+                               throw Diagnostic(MessageCatalog.runtimeTLSSetupFailed, ["component": component, "alias": identity.alias, "reason": "\(error)"])
+                           }
+                       }),
                        .init(service: client.service), .init(service: eureka), .init(service: watcher), .init(service: server)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: quiet)

@@ -129,7 +129,9 @@ final class UpstreamHandler: ChannelInboundHandler, @unchecked Sendable {
 /// (each method checks that it runs on the pool's loop).
 final class UpstreamPool: @unchecked Sendable {
     let eventLoop: any EventLoop
-    let tls: NIOSSLContext
+    /// Replaced on the pool's loop when the identity is read again (SIGHUP): new connections
+    /// present the renewed certificate, established ones keep theirs.
+    private(set) var tls: NIOSSLContext
     let connectTimeout: TimeAmount
     let idleTimeout: TimeAmount
     let maximumIdlePerKey: Int
@@ -252,6 +254,11 @@ final class UpstreamPool: @unchecked Sendable {
         }
     }
 
+    func useTLS(_ context: NIOSSLContext) {
+        eventLoop.preconditionInEventLoop()
+        tls = context
+    }
+
     static func isAddress(_ host: String) -> Bool {
         (try? SocketAddress(ipAddress: host, port: 0)) != nil
     }
@@ -275,6 +282,13 @@ final class UpstreamPools: @unchecked Sendable {
             preconditionFailure("an event loop outside the gateway's group")
         }
         return pool
+    }
+
+    /// The TLS context of every connection made from now on.
+    func replaceTLS(_ context: NIOSSLContext) {
+        for pool in pools.values {
+            pool.eventLoop.execute { pool.useTLS(context) }
+        }
     }
 
     /// Closes every idle connection on every loop.

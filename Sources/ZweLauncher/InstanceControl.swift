@@ -237,7 +237,8 @@ public enum InstanceControl {
         log.echo = foreground
         _ = FileManager.default.createFile(atPath: files.pid, contents: Data("\(getpid())\n".utf8), attributes: [.posixPermissions: 0o644])
         let supervisor = Supervisor(plan: plan, files: files, log: log, environment: environment, haInstance: haInstance)
-        supervisor.certificateExpiresInDays = certificateDays(plan.certificateValues)
+        let certificateValues = plan.certificateValues
+        supervisor.certificateExpiresInDays = { certificateDays(certificateValues) }
 
         let done = DispatchSemaphore(value: 0)
         let box = ExitBox()

@@ -20,7 +20,8 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
     let environment: [String: String]
     let haInstance: String
     let startedAt = Supervisor.now()
-    var certificateExpiresInDays: Int?
+    /// Read at every status request, so that a renewal shows at once.
+    var certificateExpiresInDays: () -> Int? = { nil }
 
     private var managed: [String: ManagedComponent] = [:]
     private var order: [String] = []
@@ -631,7 +632,7 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
         return InstanceStatus(
             instance: plan.instanceDirectory, jobName: plan.launcherJobName, haInstance: haInstance,
             launcherPid: getpid(), uptimeSeconds: Int(now - startedAt),
-            certificateExpiresInDays: certificateExpiresInDays,
+            certificateExpiresInDays: certificateExpiresInDays(),
             components: order.compactMap { managed[$0] }.map { item in
                 InstanceStatus.Component(
                     id: item.id, jobName: item.component.jobName, pid: item.pid, state: item.state.rawValue,

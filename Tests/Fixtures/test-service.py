@@ -4,9 +4,11 @@
 Every request is answered 200 with JSON saying what arrived: the service's name, the method,
 the path with its query exactly as received, the Host header, the subject of the client
 certificate (None when none was presented) and the cookie and authorization headers.
-`?sleep=S` waits S seconds first; `?drop=NAME` makes the instance of that name read the request
-and close the connection without a word, as a process killed in the middle would. A client certificate is asked for but not required, so
-that the gateway's verify mode DISABLED (no client certificate) is answered too.
+`?sleep=S` waits S seconds first; `?close=1` answers with `Connection: close`; `?drop=NAME`
+makes the instance of that name read the request and close the connection without a word, as a
+process killed in the middle would. A client certificate is asked for but not required, so
+that the gateway's verify mode DISABLED (no client certificate) is answered too; its subject and
+serial number are in the answer.
 """
 import argparse
 import http.server
@@ -40,14 +42,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(float(query["sleep"][0]))
         peer = self.connection.getpeercert()
         subject = None
+        serial = None
         if peer:
             subject = ",".join("=".join(pair) for part in peer.get("subject", ()) for pair in part)
+            serial = peer.get("serialNumber")
         document = {
             "service": arguments.name,
             "method": self.command,
             "path": self.path,
             "host": self.headers.get("Host"),
             "clientCertificate": subject,
+            "clientSerial": serial,
             "cookie": self.headers.get("Cookie"),
             "authorization": self.headers.get("Authorization"),
             "forwardedPrefix": self.headers.get("X-Forwarded-Prefix"),
@@ -57,6 +62,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        if "close" in query:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
         self.wfile.write(data)
 

@@ -152,3 +152,33 @@ public final class LauncherFixture {
 
     deinit { tearDown() }
 }
+
+/// A static API definition for discovery (the instance's api-defs folder): one service whose
+/// instances are the given ports on localhost, routed at `<service>/api/v1` to their root.
+public func writeStaticService(_ service: String, ports: [Int], instance: String) throws {
+    let folder = instance + "/workspace/api-mediation/api-defs"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let text = """
+        services:
+          - serviceId: \(service)
+            title: \(service)
+            description: test service with \(ports.count) instances
+            instanceBaseUrls:
+        \(ports.map { "      - https://localhost:\($0)/" }.joined(separator: "\n"))
+            routes:
+              - gatewayUrl: api/v1
+                serviceRelativeUrl: /
+
+        """
+    try text.write(toFile: folder + "/\(service).yml", atomically: true, encoding: .utf8)
+}
+
+/// The port a component of the instance was given (its port variable in instance.env).
+public func configuredPort(_ variable: String, instance: String) throws -> Int {
+    let text = try String(contentsOfFile: instance + "/instance.env", encoding: .utf8)
+    for line in text.split(separator: "\n").reversed() where line.hasPrefix(variable + "=") {
+        let value = line.dropFirst(variable.count + 1).replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "\"", with: "")
+        if let port = Int(value) { return port }
+    }
+    throw TestFailure("\(variable) is not in \(instance)/instance.env")
+}

@@ -11,13 +11,29 @@ struct RenewalTests {
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    @Test("Under wrk load through the gateway: renew, SIGHUP, no failed request, new connections get the new serial; expiry warned 30 days ahead with the renew command")
+    @Test("Under wrk load through the gateway: renew, SIGHUP, no failed request, new connections get the new serial (northbound and southbound); expiry warned 30 days ahead with the renew command")
     func renewUnderLoad() async throws {
         let fixture = try LauncherFixture(setup: [("CERTIFICATE_VALIDITY_DAYS", "20")])
         let setupFile = fixture.scratch.path + "/setup.env"
         let instance = try fixture.instance("instance")
         let certificate = fixture.keystore + "/localhost/localhost.keystore.cer"
         let ca = fixture.keystore + "/local_ca/localca.cer"
+
+        // A service behind the gateway that says which client certificate the gateway
+        // presented (its own certificate: a copy of the Zowe one, taken before the renewal).
+        let serviceFiles = fixture.scratch.path + "/service"
+        try FileManager.default.createDirectory(atPath: serviceFiles, withIntermediateDirectories: true)
+        for name in ["localhost.keystore.cer", "localhost.keystore.key"] {
+            try FileManager.default.copyItem(atPath: fixture.keystore + "/localhost/" + name, toPath: serviceFiles + "/" + name)
+        }
+        let servicePort = freePort()
+        let service = try Harness.start("python3", [
+            Programs.packageRoot + "/Tests/Fixtures/test-service.py", "--name", "echo", "--port", "\(servicePort)",
+            "--cert", serviceFiles + "/localhost.keystore.cer", "--key", serviceFiles + "/localhost.keystore.key", "--ca", ca,
+        ])
+        defer { service.stop() }
+        #expect(TopologyFixture.waitForPort(servicePort, seconds: 15))
+        try writeStaticService("echo", ports: [servicePort], instance: instance)
 
         // Twenty days of validity: preflight and status both warn, naming the renew command.
         let validated = try fixture.zwe(["validate", "-c", instance, "--json"])
@@ -35,6 +51,16 @@ struct RenewalTests {
         }
         #expect(routed == true, "the gateway does not route to the API catalog\n\(fixture.launcherLog(instance))")
         let before = try serial(certificate)
+        func southboundSerial() async throws -> String {
+            // Connection: close, so that the gateway's next request opens a new connection.
+            let answer = try await curl("https://localhost:\(gateway)/echo/api/v1/x?close=1", ca: ca)
+            return (jsonObject(answer.body) as? [String: Any])?["clientSerial"] as? String ?? "none: \(answer.status) \(answer.body)"
+        }
+        let southBefore = await eventually(timeout: .seconds(30), every: .milliseconds(300)) { () async -> String? in
+            let serial = try? await southboundSerial()
+            return serial.map { "serial=" + $0 } == before ? serial : nil
+        }
+        #expect(southBefore != nil, "the gateway does not present its certificate southbound")
 
         let load = try Harness.start("wrk", ["-t2", "-c8", "-d8s", "--latency", url])
         usleep(2_000_000)
@@ -61,6 +87,9 @@ struct RenewalTests {
             let shown = try await runTool("sh", ["-c", "openssl s_client -connect 127.0.0.1:\(port) -servername localhost -CAfile '\(ca)' </dev/null 2>/dev/null | openssl x509 -noout -serial"])
             #expect(shown.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == after, "\(id) serves \(shown.stdout)")
         }
+        // Southbound: the gateway's new connections to services present the new certificate.
+        let southAfter = try await southboundSerial()
+        #expect("serial=" + southAfter == after, "the gateway presents \(southAfter) southbound after the reload, not \(after)")
         #expect(try fixture.component("gateway", of: instance)?["restarts"] as? Int == 0, "SIGHUP does not restart")
         #expect(try String(contentsOfFile: instance + "/logs/gateway.log", encoding: .utf8).contains("ZWEL1516I"))
     }
