@@ -155,6 +155,18 @@ struct LauncherTests {
         #expect(try fixture.zwe(["stop", "-c", second]).status == 0)
     }
 
+    @Test("A relative ZWE_BIN_DIR is taken from where zwe start runs, not from each component's folder")
+    func relativeBinDirectory() throws {
+        let fixture = try LauncherFixture()
+        let instance = try fixture.instance("instance", components: [TestComponentSpec(id: "single", jobCode: "SI")])
+        let bin = URL(fileURLWithPath: Harness.binDirectory).standardizedFileURL
+        let environment = fixture.environment.merging(["ZWE_BIN_DIR": bin.lastPathComponent]) { _, new in new }
+        let started = try Harness.zwe(["start", "-c", instance], environment: environment, directory: bin.deletingLastPathComponent().path)
+        #expect(started.status == 0, "\(started)\n\(fixture.launcherLog(instance))")
+        #expect(try fixture.component("single", of: instance)?["state"] as? String == "READY")
+        #expect(try fixture.zwe(["stop", "-c", instance]).status == 0)
+    }
+
     @Test("A flood of output written a byte at a time, across many rotations, loses no line")
     func floodAcrossRotation() throws {
         let fixture = try LauncherFixture()
