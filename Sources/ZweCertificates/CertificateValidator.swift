@@ -236,7 +236,7 @@ struct ValidationRun {
                 let key = entry.privateKeyPEM.flatMap { (try? PEM.decode($0))?.first?.der }
                 personal.append((connection.label, der, key))
                 if entry.privateKeyPEM != nil {
-                    files.append((database.root + "/certificates/\(connection.owner)/" + connection.label.utf8.map { String(format: "%02x", $0) }.joined() + ".key", "the private key"))
+                    files.append((database.privateKeyPath(owner: connection.owner, label: connection.label), "the private key"))
                 }
             } else {
                 authorities.append((connection.label, der))

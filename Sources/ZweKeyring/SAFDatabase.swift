@@ -16,7 +16,7 @@ import Foundation
 ///     .lock                                     taken for every change
 ///
 /// Labels may hold any character RACF allows (blanks included), so file names carry them in
-/// hex; the label itself is also kept beside the certificate, in `<label in hex>.label`.
+/// hex.
 public struct SAFDatabase: Sendable {
     public let root: String
 
@@ -25,7 +25,7 @@ public struct SAFDatabase: Sendable {
     }
 
     /// What a certificate is connected to a ring as (RACDCERT CONNECT USAGE).
-    public enum Usage: String, Codable, Sendable, CaseIterable {
+    public enum Usage: String, Codable, Sendable {
         case personal = "PERSONAL"
         case certauth = "CERTAUTH"
         case site = "SITE"
@@ -125,6 +125,11 @@ public struct SAFDatabase: Sendable {
         root + "/certificates/\(owner)/" + Self.hex(label)
     }
 
+    /// Where a labelled certificate's private key is kept (for permission checks).
+    public func privateKeyPath(owner: String, label: String) -> String {
+        certificateStem(owner, label) + ".key"
+    }
+
     func ringPath(_ owner: String, _ ring: String) -> String {
         root + "/rings/\(owner)/\(ring).json"
     }
@@ -164,15 +169,6 @@ public struct SAFDatabase: Sendable {
         guard let certificate = try? String(contentsOfFile: stem + ".pem", encoding: .utf8) else { return nil }
         let key = try? String(contentsOfFile: stem + ".key", encoding: .utf8)
         return Entry(owner: owner, label: label, certificatePEM: certificate, privateKeyPEM: key)
-    }
-
-    /// Every certificate of an owner.
-    public func entries(owner: String) -> [Entry] {
-        let folder = root + "/certificates/\(owner)"
-        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted().compactMap { file in
-            guard file.hasSuffix(".label"), let label = try? String(contentsOfFile: folder + "/" + file, encoding: .utf8) else { return nil }
-            return try? entry(owner: owner, label: label)
-        }
     }
 
     // MARK: - Changing
@@ -216,7 +212,6 @@ public struct SAFDatabase: Sendable {
             let stem = certificateStem(owner, label)
             try makeFolder((stem as NSString).deletingLastPathComponent)
             if let privateKeyPEM { try writeFile(stem + ".key", Data(privateKeyPEM.utf8)) }
-            try writeFile(stem + ".label", Data(label.utf8))
             // The certificate last: an entry exists once its .pem does.
             try writeFile(stem + ".pem", Data(certificatePEM.utf8))
         }
@@ -228,7 +223,6 @@ public struct SAFDatabase: Sendable {
             let stem = certificateStem(owner, label)
             unlink(stem + ".pem")
             unlink(stem + ".key")
-            unlink(stem + ".label")
         }
     }
 
