@@ -32,27 +32,13 @@ struct InitCertificateCommand: AsyncParsableCommand {
     var detectHost = false
 
     func run() async throws {
-        let log: ConsoleLog
-        do {
-            log = try ConsoleLog(name: "ZWESETUP", logDirectory: logDirectory, fileStem: "zowe-setup-certificates")
-        } catch {
-            throw fail([error])
-        }
-        do {
+        try await withSetupLog(logDirectory: logDirectory, fileStem: "zowe-setup-certificates") { log in
             let settings = try readSettings(log: log)
             log.write(Diagnostic(MessageCatalog.setupStarting, [
                 "dir": settings.keystoreDirectory, "file": parameterFile, "alias": settings.alias,
                 "algorithm": settings.external == nil ? settings.keyAlgorithm.description : "external certificate",
             ]))
-            let directory = settings.keystoreDirectory
-            let result = try await KeystoreSetup(settings: settings).run(onWait: {
-                log.write(Diagnostic(MessageCatalog.setupWaiting, ["dir": directory]))
-            }, onMessage: { log.write($0) })
-            for message in result.messages { log.write(message) }
-        } catch let diagnostics as Diagnostics {
-            throw fail(diagnostics.items, log: log)
-        } catch let diagnostic as Diagnostic {
-            throw fail([diagnostic], log: log)
+            return try await KeystoreSetup(settings: settings).run(onWait: waiting(log, settings), onMessage: { log.write($0) })
         }
     }
 
@@ -91,4 +77,28 @@ func readSetupSettings(parameterFile: String, passwordFile: String?, detectHost:
     return try SetupSettings.resolve(
         defaults: defaults, file: file, overrides: overrides,
         workingDirectory: FileManager.default.currentDirectoryPath)
+}
+
+/// The body of the commands that write a keystore directory: a console (and file) log, the
+/// work, its messages, and every failure as messages with exit status 1.
+func withSetupLog(logDirectory: String?, fileStem: String, _ body: (ConsoleLog) async throws -> KeystoreSetup.Result) async throws {
+    let log: ConsoleLog
+    do {
+        log = try ConsoleLog(name: "ZWESETUP", logDirectory: logDirectory, fileStem: fileStem)
+    } catch {
+        throw fail([error])
+    }
+    do {
+        for message in try await body(log).messages { log.write(message) }
+    } catch let diagnostics as Diagnostics {
+        throw fail(diagnostics.items, log: log)
+    } catch let diagnostic as Diagnostic {
+        throw fail([diagnostic], log: log)
+    }
+}
+
+/// Said once when another setup holds the keystore directory's lock.
+func waiting(_ log: ConsoleLog, _ settings: SetupSettings) -> @Sendable () -> Void {
+    let directory = settings.keystoreDirectory
+    return { log.write(Diagnostic(MessageCatalog.setupWaiting, ["dir": directory])) }
 }

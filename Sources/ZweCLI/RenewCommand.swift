@@ -24,23 +24,9 @@ struct RenewCommand: AsyncParsableCommand {
     var passwordFile: String?
 
     func run() async throws {
-        let log: ConsoleLog
-        do {
-            log = try ConsoleLog(name: "ZWESETUP", logDirectory: nil, fileStem: "zowe-renew-certificates")
-        } catch {
-            throw fail([error])
-        }
-        do {
+        try await withSetupLog(logDirectory: nil, fileStem: "zowe-renew-certificates") { log in
             let settings = try readSetupSettings(parameterFile: parameterFile, passwordFile: passwordFile, detectHost: false, log: log)
-            let directory = settings.keystoreDirectory
-            let result = try await KeystoreSetup(settings: settings).renew(onWait: {
-                log.write(Diagnostic(MessageCatalog.setupWaiting, ["dir": directory]))
-            }, onMessage: { log.write($0) })
-            for message in result.messages { log.write(message) }
-        } catch let diagnostics as Diagnostics {
-            throw fail(diagnostics.items, log: log)
-        } catch let diagnostic as Diagnostic {
-            throw fail([diagnostic], log: log)
+            return try await KeystoreSetup(settings: settings).renew(onWait: waiting(log, settings), onMessage: { log.write($0) })
         }
     }
 }

@@ -159,10 +159,7 @@ public struct KeystoreBuilder: Sendable {
             ("KEYSTORE_CERTIFICATE_AUTHORITY", finalLayout.localCACertificate),
             ("EXTERNAL_ROOT_CA", externalRootPath),
             ("EXTERNAL_CERTIFICATE_AUTHORITIES", externalCAPaths.joined(separator: " ")),
-            ("ZOWE_APIM_VERIFY_CERTIFICATES", settings.verifyCertificates ? "true" : "false"),
-            ("ZOWE_APIM_NONSTRICT_VERIFY_CERTIFICATES", settings.nonStrictVerifyCertificates ? "true" : "false"),
-            ("SSO_FALLBACK_TO_NATIVE_AUTH", settings.ssoFallbackToNativeAuth),
-        ]
+        ] + settings.verificationEnvironment
         let header = [
             "Zowe keystore directory, written by 'zwe init certificate'.",
             "Components read these values; a POSIX shell that sources this file reads the same bytes.",

@@ -49,7 +49,7 @@ public struct KeystoreSetup: Sendable {
         let (jwtKey, jwtDER) = try keyEntry(layout.keystore, "jwtsecret")
         let kept = KeystoreBuilder.Kept(caKey: caKey, caDER: caDER, jwtKey: jwtKey, jwtDER: jwtDER)
         var result = try await run(onWait: onWait, onMessage: onMessage, kept: kept)
-        if let leaf = try? CertificateFile.read(layout.certificate).first.map({ try Certificate(derEncoded: $0.der) }) ?? nil {
+        if let leaf = (try? CertificateFile.read(layout.certificate))?.first?.certificate {
             let serial = leaf.serialNumber.bytes.map { String(format: "%02X", $0) }.joined()
             result = Result(layout: result.layout, messages: result.messages + [Diagnostic(MessageCatalog.renewed, [
                 "alias": settings.alias, "dir": directory, "serial": serial,
@@ -134,10 +134,7 @@ public struct KeystoreSetup: Sendable {
             ("KEYRING_NAME", keyring.name),
             ("LOCAL_CA", keyring.localCALabel),
             ("ZWE_SAF_DIR", keyring.safDirectory),
-            ("ZOWE_APIM_VERIFY_CERTIFICATES", settings.verifyCertificates ? "true" : "false"),
-            ("ZOWE_APIM_NONSTRICT_VERIFY_CERTIFICATES", settings.nonStrictVerifyCertificates ? "true" : "false"),
-            ("SSO_FALLBACK_TO_NATIVE_AUTH", settings.ssoFallbackToNativeAuth),
-        ]
+        ] + settings.verificationEnvironment
         let header = [
             "Zowe keystore directory in keyring mode, written by 'zwe init certificate'.",
             "The certificates are in the key ring KEYSTORE names, in the SAF database ZWE_SAF_DIR.",
