@@ -44,7 +44,7 @@ struct StartCommand: ParsableCommand {
             throw ExitCode(InstanceControl.operate(instanceDirectory: instanceDirectory, command: "start", component: component))
         }
         var options = InstanceControl.StartOptions(
-            haInstance: haInstance, environment: ProcessInfo.processInfo.environment,
+            haInstance: haInstance, environment: commandEnvironment(),
             programRuntime: RuntimeDirectory.ofRunningProgram(), program: currentProgram())
         options.foreground = foreground
         options.noWait = noWait
@@ -184,7 +184,7 @@ struct LauncherRunCommand: ParsableCommand {
     func run() throws {
         let status = InstanceControl.runLauncher(
             instanceDirectory: instanceDirectory, haInstance: haInstance, lockFD: lockFd,
-            environment: ProcessInfo.processInfo.environment, foreground: false)
+            environment: commandEnvironment(), foreground: false)
         throw ExitCode(status)
     }
 }

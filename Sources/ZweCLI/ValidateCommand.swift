@@ -27,7 +27,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let report = Preflight.run(
             instanceDirectory: instanceDirectory,
-            options: .init(haInstance: haInstance, environment: ProcessInfo.processInfo.environment, programRuntime: RuntimeDirectory.ofRunningProgram()))
+            options: .init(haInstance: haInstance, environment: commandEnvironment(), programRuntime: RuntimeDirectory.ofRunningProgram()))
         if json {
             print(report.json())
         } else {

@@ -5,6 +5,7 @@
 
 import ArgumentParser
 import Foundation
+import ZweConfiguration
 import ZweMessages
 
 public struct ZweCommand: AsyncParsableCommand {
@@ -44,4 +45,17 @@ func fail(_ diagnostics: [Diagnostic], log: ConsoleLog? = nil) -> ExitCode {
         if let log { log.write(diagnostic) } else { ConsoleLog.printExplained(diagnostic) }
     }
     return ExitCode(1)
+}
+
+/// This process's environment as the instance commands hand it on. Folders named relative to
+/// where zwe runs (ZWE_BIN_DIR, ZWE_SAF_DIR) are made absolute here, once: the launcher and
+/// every component, validate scripts included, run in other folders.
+func commandEnvironment() -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    for key in ["ZWE_BIN_DIR", "ZWE_SAF_DIR"] {
+        if let value = environment[key], !value.isEmpty, !value.hasPrefix("/") {
+            environment[key] = LaunchPlanner.normalise(value, relativeTo: FileManager.default.currentDirectoryPath)
+        }
+    }
+    return environment
 }

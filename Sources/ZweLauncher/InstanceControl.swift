@@ -34,16 +34,8 @@ public enum InstanceControl {
 
     // MARK: - start
 
-    public static func start(instanceDirectory: String, options given: StartOptions) -> Int32 {
+    public static func start(instanceDirectory: String, options: StartOptions) -> Int32 {
         let directory = absolute(instanceDirectory)
-        // Folders named relative to where zwe runs: the launcher and every component start in
-        // other folders, where the same relative name would point elsewhere.
-        var options = given
-        for key in ["ZWE_BIN_DIR", "ZWE_SAF_DIR"] {
-            if let value = options.environment[key], !value.isEmpty, !value.hasPrefix("/") {
-                options.environment[key] = absolute(value)
-            }
-        }
         let files = InstanceFiles(instanceDirectory: directory)
         guard FileManager.default.fileExists(atPath: directory + "/instance.env") else {
             report([Diagnostic(MessageCatalog.instanceEnvMissing, ["dir": directory], location: directory + "/instance.env")])
