@@ -11,33 +11,36 @@ import ZweMessages
 /// connections see a renewed certificate while established ones keep theirs and are not
 /// dropped.
 public final class IdentitySource: Sendable {
-    private let box: Mutex<TLSIdentity>
+    /// The identity and what a handshake is given of it, made once per (re)load.
+    private let box: Mutex<(identity: TLSIdentity, override: NIOSSLContextConfigurationOverride)>
     public let environment: ComponentEnvironment
 
     public init(_ identity: TLSIdentity, environment: ComponentEnvironment) {
-        box = Mutex(identity)
+        box = Mutex((identity, Self.override(identity)))
         self.environment = environment
     }
 
-    public var current: TLSIdentity { box.withLock { $0 } }
+    public var current: TLSIdentity { box.withLock { $0.identity } }
 
     /// Reads the stores again; when they cannot be read, the identity in use stays.
     @discardableResult
     public func reload() throws(Diagnostic) -> TLSIdentity {
         let identity = try TLSIdentity.load(from: environment)
-        box.withLock { $0 = identity }
+        let override = Self.override(identity)
+        box.withLock { $0 = (identity, override) }
         return identity
     }
 
     /// For `TLSConfiguration.sslContextCallback` of a server: the current chain and key.
     public var handshakeOverride: NIOSSLContextCallback {
-        { [self] _, promise in
-            let identity = current
-            var override = NIOSSLContextConfigurationOverride()
-            override.certificateChain = identity.certificateChain.map { .certificate($0) }
-            override.privateKey = .privateKey(identity.privateKey)
-            promise.succeed(override)
-        }
+        { [self] _, promise in promise.succeed(box.withLock { $0.override }) }
+    }
+
+    private static func override(_ identity: TLSIdentity) -> NIOSSLContextConfigurationOverride {
+        var override = NIOSSLContextConfigurationOverride()
+        override.certificateChain = identity.certificateChain.map { .certificate($0) }
+        override.privateKey = .privateKey(identity.privateKey)
+        return override
     }
 
     /// The SHA-256 fingerprint of a certificate, as openssl prints it (colon-separated hex).
