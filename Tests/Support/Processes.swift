@@ -51,11 +51,14 @@ public final class Running: @unchecked Sendable {
     }
 
     /// VmRSS from /proc, in kB.
-    public var residentKilobytes: Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
-        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-    }
+    public var residentKilobytes: Int? { ZweTestSupport.residentKilobytes(of: pid) }
+}
+
+/// VmRSS of a process from /proc, in kB.
+public func residentKilobytes(of pid: pid_t) -> Int? {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
+    return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
 }
 
 /// How a client tool ended and what it wrote.
