@@ -11,7 +11,7 @@ struct RenewalTests {
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    @Test("Under wrk load through the gateway: renew, SIGHUP, no failed request, new connections get the new serial (northbound and southbound); expiry warned 30 days ahead with the renew command")
+    @Test("Under wrk load through the gateway: renew, SIGHUP, no failed request, new connections get the new serial (northbound and southbound), a restarted component too; expiry warned 30 days ahead with the renew command")
     func renewUnderLoad() async throws {
         let fixture = try LauncherFixture(setup: [("CERTIFICATE_VALIDITY_DAYS", "20")])
         let setupFile = fixture.scratch.path + "/setup.env"
@@ -87,6 +87,21 @@ struct RenewalTests {
             let shown = try await runTool("sh", ["-c", "openssl s_client -connect 127.0.0.1:\(port) -servername localhost -CAfile '\(ca)' </dev/null 2>/dev/null | openssl x509 -noout -serial"])
             #expect(shown.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == after, "\(id) serves \(shown.stdout)")
         }
+        // A component not signalled serves the old certificate until `zwe restart` starts it again.
+        func servedSerial(_ id: String) async throws -> String {
+            let port = try #require(try fixture.component(id, of: instance)?["port"] as? Int)
+            let shown = try await runTool("sh", ["-c", "openssl s_client -connect 127.0.0.1:\(port) -servername localhost -CAfile '\(ca)' </dev/null 2>/dev/null | openssl x509 -noout -serial"])
+            return shown.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try await servedSerial("jobs-api") == before, "jobs-api was not signalled")
+        let restarted = try fixture.zwe(["restart", "-c", instance, "--component", "jobs-api"])
+        #expect(restarted.status == 0, "\(restarted)")
+        let back = try fixture.wait(instance) { status in
+            (status["components"] as? [[String: Any]])?.first { $0["id"] as? String == "jobs-api" }?["state"] as? String == "READY"
+        }
+        #expect(back)
+        #expect(try await servedSerial("jobs-api") == after, "jobs-api after zwe restart")
+
         // Southbound: the gateway's new connections to services present the new certificate.
         let southAfter = try await southboundSerial()
         #expect("serial=" + southAfter == after, "the gateway presents \(southAfter) southbound after the reload, not \(after)")
