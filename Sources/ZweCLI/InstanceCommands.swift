@@ -41,7 +41,7 @@ struct StartCommand: ParsableCommand {
 
     func run() throws {
         if let component {
-            throw ExitCode(InstanceControl.operate(instanceDirectory: instanceDirectory, command: "start", component: component))
+            throw ExitCode(InstanceControl.operate(instanceDirectory: instanceDirectory, haInstance: haInstance, command: "start", component: component))
         }
         var options = InstanceControl.StartOptions(
             haInstance: haInstance, environment: commandEnvironment(),
@@ -74,9 +74,12 @@ struct StopCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Stop only this component.", valueName: "ID"))
     var component: String?
 
+    @Option(help: ArgumentHelp("The HA instance id, for an instance with ha-instances.yaml (default: the short host name).", valueName: "ID"))
+    var haInstance: String?
+
     func run() throws {
-        let status = component.map { InstanceControl.operate(instanceDirectory: instanceDirectory, command: "stop", component: $0) }
-            ?? InstanceControl.stop(instanceDirectory: instanceDirectory, timeout: timeout)
+        let status = component.map { InstanceControl.operate(instanceDirectory: instanceDirectory, haInstance: haInstance, command: "stop", component: $0) }
+            ?? InstanceControl.stop(instanceDirectory: instanceDirectory, haInstance: haInstance, timeout: timeout)
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -92,8 +95,11 @@ struct RestartCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The component to restart.", valueName: "ID"))
     var component: String
 
+    @Option(help: ArgumentHelp("The HA instance id, for an instance with ha-instances.yaml (default: the short host name).", valueName: "ID"))
+    var haInstance: String?
+
     func run() throws {
-        let status = InstanceControl.operate(instanceDirectory: instanceDirectory, command: "restart", component: component)
+        let status = InstanceControl.operate(instanceDirectory: instanceDirectory, haInstance: haInstance, command: "restart", component: component)
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -114,6 +120,9 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Every running instance on this host.")
     var all = false
 
+    @Option(help: ArgumentHelp("The HA instance id, for an instance with ha-instances.yaml (default: the short host name).", valueName: "ID"))
+    var haInstance: String?
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -124,7 +133,7 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let status = all
             ? InstanceControl.statusAll(json: json, environment: ProcessInfo.processInfo.environment)
-            : InstanceControl.status(instanceDirectory: instanceDirectory!, json: json)
+            : InstanceControl.status(instanceDirectory: instanceDirectory!, haInstance: haInstance, json: json)
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -143,8 +152,11 @@ struct LogsCommand: ParsableCommand {
     @Flag(help: "Keep printing what is added.")
     var follow = false
 
+    @Option(help: ArgumentHelp("The HA instance id, for an instance with ha-instances.yaml (default: the short host name).", valueName: "ID"))
+    var haInstance: String?
+
     func run() throws {
-        let status = InstanceControl.logs(instanceDirectory: instanceDirectory, component: component, follow: follow)
+        let status = InstanceControl.logs(instanceDirectory: instanceDirectory, haInstance: haInstance, component: component, follow: follow)
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -21,12 +21,16 @@ public struct EnvEntry: Sendable, Equatable {
     /// 1-based.
     public let line: Int
     public let exported: Bool
+    /// The file the value came from when it is not the env file's own (an HA instance's
+    /// override in ha-instances.yaml); nil for the file's own lines.
+    public let file: String?
 
-    public init(key: String, value: String, line: Int, exported: Bool) {
+    public init(key: String, value: String, line: Int, exported: Bool, file: String? = nil) {
         self.key = key
         self.value = value
         self.line = line
         self.exported = exported
+        self.file = file
     }
 }
 
@@ -67,7 +71,7 @@ public struct EnvFile: Sendable {
 
     /// `path:line` of the winning assignment.
     public func location(of key: String) -> String? {
-        winners[key].map { "\(path):\(entries[$0].line)" }
+        winners[key].map { "\(entries[$0].file ?? path):\(entries[$0].line)" }
     }
 
     /// Parses text. `environment` is what `$VAR` falls back to when VAR was not assigned

@@ -35,11 +35,33 @@ public enum LaunchPlanner {
         guard FileManager.default.fileExists(atPath: envPath) else {
             return Result(plan: nil, findings: [Diagnostic(MessageCatalog.instanceEnvMissing, ["dir": directory], location: envPath)], keystoreUsable: false)
         }
-        let instance: EnvFile
+        var instance: EnvFile
+        let haFile: HAInstances?
         do {
             instance = try EnvFile.load(path: envPath, environment: environment)
+            haFile = try HAInstances.load(instanceDirectory: directory)
         } catch {
             return Result(plan: nil, findings: [error], keystoreUsable: false)
+        }
+        let haID = haInstance ?? defaultHAInstanceID()
+        // The HA instance's host, addresses and env values apply on top of instance.env.
+        var haEntry: HAInstances.Instance?
+        if let haFile {
+            guard let entry = haFile.instance(haID) else {
+                return Result(plan: nil, findings: [Diagnostic(MessageCatalog.haInstanceUnknown, [
+                    "id": haID, "path": haFile.path, "defined": haFile.instances.map(\.id).joined(separator: ", "),
+                ], location: haFile.path)], keystoreUsable: false)
+            }
+            haEntry = entry
+            var overrides: [EnvEntry] = []
+            for (field, key) in [("hostname", "ZOWE_EXPLORER_HOST"), ("ipAddress", "ZOWE_IP_ADDRESS"), ("bindAddress", "ZWE_BIND_ADDRESS")] {
+                let given = field == "hostname" ? entry.hostname : field == "ipAddress" ? entry.ipAddress : entry.bindAddress
+                if let given { overrides.append(EnvEntry(key: key, value: given, line: entry.lines[field] ?? entry.line, exported: true, file: haFile.path)) }
+            }
+            for value in entry.environment {
+                overrides.append(EnvEntry(key: value.key, value: value.value, line: value.line, exported: true, file: haFile.path))
+            }
+            instance = EnvFile(path: instance.path, entries: instance.entries + overrides)
         }
         func value(_ key: String, _ fallback: String = "") -> String {
             let text = (instance[key] ?? "").trimmingCharacters(in: .whitespaces)
@@ -136,6 +158,43 @@ public enum LaunchPlanner {
             }
         }
         requested += list(value("EXTERNAL_COMPONENTS")).map { ($0, true) }
+        if let haFile, let haEntry {
+            let launchedByDefault = Set(requested.map(\.id))
+            requested.removeAll { haEntry.component($0.id)?.enabled == false }
+            for (id, override) in haEntry.components where override.enabled == true && !requested.contains(where: { $0.id == id }) {
+                requested.append((id, true))
+            }
+            // Ports of this HA instance's components, by their manifest's port variable.
+            var overrides: [EnvEntry] = []
+            for (id, override) in haEntry.components {
+                guard let port = override.port else { continue }
+                let folder = ["\(root)/components/\(id)"] + (value("ZWE_EXTENSION_DIR").isEmpty ? [] : ["\(normalise(value("ZWE_EXTENSION_DIR"), relativeTo: directory))/\(id)"])
+                guard let variable = folder.lazy.compactMap({ try? ComponentManifest.load(componentDirectory: $0).healthCheck?.portVariable }).first else {
+                    findings.append(Diagnostic(MessageCatalog.haFileInvalid, ["reason": "component \(id) has no port variable (healthCheck.portVariable in its manifest), so its port cannot be set here"], location: override.location))
+                    continue
+                }
+                let line = Int(override.location.split(separator: ":").dropFirst().first ?? "") ?? haEntry.line
+                overrides.append(EnvEntry(key: variable, value: "\(port)", line: line, exported: true, file: haFile.path))
+            }
+            // Every HA instance's discovery service, this host's first, unless the entry names them.
+            if !haEntry.environment.contains(where: { $0.key == "ZWE_DISCOVERY_SERVICES_LIST" }) {
+                let ordered = [haEntry] + haFile.instances.filter { $0.id != haEntry.id }
+                var urls: [String] = []
+                for other in ordered where other.component("discovery")?.enabled ?? launchedByDefault.contains("discovery") {
+                    let host = other.hostname ?? value("ZOWE_EXPLORER_HOST", "localhost")
+                    let port = other.component("discovery")?.port.map(String.init) ?? value("DISCOVERY_PORT", "7553")
+                    urls.append("https://\(host.contains(":") ? "[\(host)]" : host):\(port)/eureka/")
+                }
+                if !urls.isEmpty {
+                    overrides.append(EnvEntry(key: "ZWE_DISCOVERY_SERVICES_LIST", value: urls.joined(separator: ","), line: haEntry.line, exported: true, file: haFile.path))
+                }
+            }
+            instance = EnvFile(path: instance.path, entries: instance.entries + overrides)
+            findings.append(Diagnostic(MessageCatalog.haInstanceApplied, [
+                "id": haID, "path": haFile.path, "host": value("ZOWE_EXPLORER_HOST", "localhost"),
+                "bind": value("ZWE_BIND_ADDRESS", "127.0.0.1"), "discovery": value("ZWE_DISCOVERY_SERVICES_LIST", "(none)"),
+            ], location: "\(haFile.path):\(haEntry.line)"))
+        }
 
         let extensionDirectory = value("ZWE_EXTENSION_DIR")
         var folders: [(id: String, folder: String)] = []
@@ -155,7 +214,7 @@ public enum LaunchPlanner {
         }
 
         // Manifests, scripts, ports
-        let workspace = directory + "/workspace"
+        let (workspace, logDirectory) = runtimeFolders(instanceDirectory: directory, haInstance: haFile == nil ? nil : haID)
         var components: [LaunchPlan.Component] = []
         let values = instance.values
         for (requestedID, folder) in folders {
@@ -195,7 +254,7 @@ public enum LaunchPlanner {
             environment["ROOT_DIR"] = root
             environment["WORKSPACE_DIR"] = workspace
             environment["LAUNCH_COMPONENT"] = folder + "/bin"
-            environment["ZWELS_HA_INSTANCE_ID"] = haInstance ?? defaultHAInstanceID()
+            environment["ZWELS_HA_INSTANCE_ID"] = haID
             environment["ZOWE_PREFIX"] = prefix
             environment["VERIFY_CERTIFICATES"] = certificateValues["ZOWE_APIM_VERIFY_CERTIFICATES"] ?? "true"
             environment["NONSTRICT_VERIFY_CERTIFICATES"] = certificateValues["ZOWE_APIM_NONSTRICT_VERIFY_CERTIFICATES"] ?? "true"
@@ -248,9 +307,9 @@ public enum LaunchPlanner {
         let ordered = order(components, findings: &findings)
         let plan = LaunchPlan(
             instanceDirectory: directory, instanceEnvironmentFile: envPath, rootDirectory: root,
-            keystoreDirectory: keystore, workspaceDirectory: workspace, logDirectory: directory + "/logs",
-            haInstanceID: haInstance ?? defaultHAInstanceID(), prefix: prefix, bindAddress: bind,
-            loopbackAddress: bind.contains(":") ? "::1" : "127.0.0.1", logLevel: level,
+            keystoreDirectory: keystore, workspaceDirectory: workspace, logDirectory: logDirectory,
+            haInstanceID: haID, prefix: prefix, bindAddress: bind,
+            loopbackAddress: bind == "0.0.0.0" ? "127.0.0.1" : bind == "::" ? "::1" : bind, logLevel: level,
             logMaxBytes: logMaxBytes, logKeep: logKeep, components: ordered,
             instanceValues: instance.values, certificateValues: certificateValues,
             instanceLocations: Dictionary(uniqueKeysWithValues: instance.values.keys.map { ($0, location($0)) }))
@@ -276,6 +335,14 @@ public enum LaunchPlanner {
             done.append(pending.remove(at: next))
         }
         return done
+    }
+
+    /// The workspace and log folders of a start. An instance with HA instances keeps one pair
+    /// per HA instance (`workspace/ha/ID`, `logs/ha/ID`), so that the hosts sharing the
+    /// instance directory keep their locks, sockets, state and logs apart.
+    public static func runtimeFolders(instanceDirectory directory: String, haInstance: String?) -> (workspace: String, logs: String) {
+        guard let haInstance else { return (directory + "/workspace", directory + "/logs") }
+        return (directory + "/workspace/ha/" + haInstance, directory + "/logs/ha/" + haInstance)
     }
 
     /// The short host name, lower-cased, every other character than a letter or digit as `_`.

@@ -36,12 +36,18 @@ public enum InstanceControl {
 
     public static func start(instanceDirectory: String, options: StartOptions) -> Int32 {
         let directory = absolute(instanceDirectory)
-        let files = InstanceFiles(instanceDirectory: directory)
+        let files = InstanceFiles(instanceDirectory: directory, haInstance: options.haInstance)
         guard FileManager.default.fileExists(atPath: directory + "/instance.env") else {
             report([Diagnostic(MessageCatalog.instanceEnvMissing, ["dir": directory], location: directory + "/instance.env")])
             return 1
         }
-        let madeWorkspace = mkdir(files.workspace, 0o750) == 0
+        // workspace/ (and workspace/ha/ID of an HA instance), remembered to be removed again.
+        var madeFolders: [String] = []
+        var folder = directory
+        for part in files.workspace.dropFirst(directory.count).split(separator: "/") {
+            folder += "/" + part
+            if mkdir(folder, 0o750) == 0 { madeFolders.append(folder) }
+        }
 
         // 1. The instance lock: one start, one launcher.
         let lockFD = open(files.lock, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
@@ -61,7 +67,7 @@ public enum InstanceControl {
             close(lockFD)
             // A start that ends here leaves the instance as it found it: the workspace folder
             // made only to hold the lock goes too (rmdir removes it only while it is empty).
-            if madeWorkspace { rmdir(files.workspace) }
+            for made in madeFolders.reversed() { rmdir(made) }
         }
 
         endLeftovers(files)
@@ -182,7 +188,7 @@ public enum InstanceControl {
             if let failed {
                 print(table(status, plan: plan))
                 report([Diagnostic(MessageCatalog.componentNotReady, ["id": failed.id, "seconds": "\(timeouts[failed.id] ?? 60)", "reason": "state \(failed.state), see logs/\(failed.id).log"])])
-                if stopOnFailure { _ = stop(instanceDirectory: files.instanceDirectory, timeout: nil) }
+                if stopOnFailure { _ = stop(instanceDirectory: files.instanceDirectory, haInstance: files.haInstance, timeout: nil) }
                 return 1
             }
             usleep(20_000)
@@ -224,7 +230,7 @@ public enum InstanceControl {
     /// that lives as long as the launcher (children's parent-death signal is tied to it).
     public static func runLauncher(instanceDirectory: String, haInstance: String, lockFD: Int32, environment: [String: String], foreground: Bool) -> Int32 {
         let directory = absolute(instanceDirectory)
-        let files = InstanceFiles(instanceDirectory: directory)
+        let files = InstanceFiles(instanceDirectory: directory, haInstance: haInstance)
         _ = fcntl(lockFD, F_SETFD, FD_CLOEXEC)
         writeHolder(lockFD, getpid())
         let result = LaunchPlanner.plan(instanceDirectory: directory, haInstance: haInstance, environment: environment, programRuntime: RuntimeDirectory.ofRunningProgram())
@@ -232,7 +238,7 @@ public enum InstanceControl {
             report(result.findings)
             return 1
         }
-        mkdir(plan.logDirectory, 0o750)
+        try? FileManager.default.createDirectory(atPath: plan.logDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         let log = LauncherLog(path: files.launcherLog, maxBytes: plan.logMaxBytes, keep: plan.logKeep, level: plan.logLevel)
         log.echo = foreground
         _ = FileManager.default.createFile(atPath: files.pid, contents: Data("\(getpid())\n".utf8), attributes: [.posixPermissions: 0o644])
@@ -270,9 +276,9 @@ public enum InstanceControl {
 
     // MARK: - stop
 
-    public static func stop(instanceDirectory: String, timeout: Int?) -> Int32 {
+    public static func stop(instanceDirectory: String, haInstance: String? = nil, timeout: Int?) -> Int32 {
         let directory = absolute(instanceDirectory)
-        let files = InstanceFiles(instanceDirectory: directory)
+        let files = InstanceFiles(instanceDirectory: directory, haInstance: haInstance)
         let began = Date()
         guard let pid = files.runningLauncherPID() else {
             endLeftovers(files)
@@ -300,7 +306,7 @@ public enum InstanceControl {
         }
         endLeftovers(files)
         // Nothing of the instance may be left: a scan of every process's INSTANCE_DIR.
-        for leftover in ProcessTable.processes(ofInstance: directory) { kill(leftover, SIGKILL) }
+        for leftover in ProcessTable.processes(ofInstance: directory, haInstance: files.haInstance) { kill(leftover, SIGKILL) }
         unlink(files.socket)
         unlink(files.pid)
         unlink(files.lock)
@@ -326,9 +332,9 @@ public enum InstanceControl {
 
     // MARK: - status and operator commands
 
-    public static func status(instanceDirectory: String, json: Bool) -> Int32 {
+    public static func status(instanceDirectory: String, haInstance: String? = nil, json: Bool) -> Int32 {
         let directory = absolute(instanceDirectory)
-        let files = InstanceFiles(instanceDirectory: directory)
+        let files = InstanceFiles(instanceDirectory: directory, haInstance: haInstance)
         var response: ControlResponse?
         if files.runningLauncherPID() != nil {
             do {
@@ -387,9 +393,9 @@ public enum InstanceControl {
         return 0
     }
 
-    public static func operate(instanceDirectory: String, command: String, component: String) -> Int32 {
+    public static func operate(instanceDirectory: String, haInstance: String? = nil, command: String, component: String) -> Int32 {
         let directory = absolute(instanceDirectory)
-        let files = InstanceFiles(instanceDirectory: directory)
+        let files = InstanceFiles(instanceDirectory: directory, haInstance: haInstance)
         var answer: ControlResponse?
         if files.runningLauncherPID() != nil {
             do {
@@ -410,8 +416,8 @@ public enum InstanceControl {
 
     // MARK: - logs
 
-    public static func logs(instanceDirectory: String, component: String?, follow: Bool) -> Int32 {
-        let files = InstanceFiles(instanceDirectory: absolute(instanceDirectory))
+    public static func logs(instanceDirectory: String, haInstance: String? = nil, component: String?, follow: Bool) -> Int32 {
+        let files = InstanceFiles(instanceDirectory: absolute(instanceDirectory), haInstance: haInstance)
         let path = component.map(files.componentLog) ?? files.launcherLog
         guard var handle = FileHandle(forReadingAtPath: path) else {
             report([Diagnostic(MessageCatalog.envFileMissing, ["path": path], location: path)], asError: true)

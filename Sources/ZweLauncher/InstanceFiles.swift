@@ -1,19 +1,29 @@
 import Foundation
+import ZweConfiguration
 import ZweProcess
 
-/// The files an instance's launcher keeps in `workspace/` while it runs.
+/// The files an instance's launcher keeps in `workspace/` while it runs. An instance with
+/// HA instances (ha-instances.yaml) keeps them per HA instance, in `workspace/ha/ID` and
+/// `logs/ha/ID`: the hosts that share the instance directory each have their own.
 public struct InstanceFiles: Sendable {
     public let instanceDirectory: String
+    /// The HA instance whose files these are; nil for an instance without HA instances.
+    public let haInstance: String?
+    public let workspace: String
+    public let logs: String
 
-    public init(instanceDirectory: String) { self.instanceDirectory = instanceDirectory }
+    public init(instanceDirectory: String, haInstance: String? = nil) {
+        self.instanceDirectory = instanceDirectory
+        let id = HAInstances.exists(instanceDirectory: instanceDirectory) ? (haInstance ?? LaunchPlanner.defaultHAInstanceID()) : nil
+        self.haInstance = id
+        (workspace, logs) = LaunchPlanner.runtimeFolders(instanceDirectory: instanceDirectory, haInstance: id)
+    }
 
-    public var workspace: String { instanceDirectory + "/workspace" }
     public var lock: String { workspace + "/launcher.lock" }
     public var pid: String { workspace + "/launcher.pid" }
     public var state: String { workspace + "/launcher.state.json" }
     public var socket: String { workspace + "/launcher.sock" }
     public var launcherErrors: String { workspace + "/launcher.err" }
-    public var logs: String { instanceDirectory + "/logs" }
     public var launcherLog: String { logs + "/launcher.log" }
     public func componentLog(_ id: String) -> String { logs + "/\(id).log" }
     public func snapshot(_ id: String, ha: String) -> String { instanceDirectory + "/.env/\(id)/.\(ha).env" }

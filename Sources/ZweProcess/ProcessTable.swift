@@ -21,13 +21,18 @@ public enum ProcessTable {
         return values
     }
 
-    /// Every live process whose environment says it belongs to the instance (INSTANCE_DIR).
-    public static func processes(ofInstance directory: String) -> [pid_t] {
+    /// Every live process whose environment says it belongs to the instance (INSTANCE_DIR),
+    /// and, when `haInstance` is given, to that HA instance of it (ZWELS_HA_INSTANCE_ID): the
+    /// other hosts sharing the instance directory may run on this machine too.
+    public static func processes(ofInstance directory: String, haInstance: String? = nil) -> [pid_t] {
         var found: [pid_t] = []
         let me = getpid()
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let pid = pid_t(entry), pid != me, isAlive(pid) else { continue }
-            if environment(of: pid)["INSTANCE_DIR"] == directory { found.append(pid) }
+            let environment = environment(of: pid)
+            guard environment["INSTANCE_DIR"] == directory else { continue }
+            if let haInstance, environment["ZWELS_HA_INSTANCE_ID"] != haInstance { continue }
+            found.append(pid)
         }
         return found
     }
