@@ -2,8 +2,9 @@
 // every Zowe service registers with. It holds the registry in memory (instances, leases,
 // status overrides, the recent changes behind /eureka/apps/delta, cached JSON and XML
 // answers), serves Eureka's REST API under /eureka, evicts instances whose lease ran out,
-// registers the static definitions of STATIC_DEF_CONFIG_DIR, and in verify modes STRICT and
-// NONSTRICT requires a client certificate chaining to the truststore on /eureka/**. It runs on
+// registers the static definitions of STATIC_DEF_CONFIG_DIR, replicates the changes clients
+// make to the other discovery services of ZWE_DISCOVERY_SERVICES_LIST, and in verify modes
+// STRICT and NONSTRICT requires a client certificate chaining to the truststore on /eureka/**. It runs on
 // ZweComponentRuntime like every component; being the registry, it deregisters nothing when
 // it stops.
 
@@ -64,12 +65,35 @@ public enum DiscoveryService {
         // verdict is not looked at, and a certificate from another CA must not break TLS either.
         let verifier = ClientCertificateVerifier(trustRoots: server.identity.trustRoots)
         server.clientCertificateCheck = { verifier.check($0) }
-        let api = EurekaAPI(registry: registry, logger: logger)
+        var api = EurekaAPI(registry: registry, logger: logger)
+        // The other discovery services of ZWE_DISCOVERY_SERVICES_LIST get every change made here.
+        let list = try EurekaClientConfiguration.read(component: server.environment.componentID, environment: environment).discoveryServices
+        var ownHosts: Set<String> = [server.environment.bindAddress.lowercased()]
+        for key in ["ZOWE_EXPLORER_HOST", "ZOWE_IP_ADDRESS"] {
+            if let host = environment[key]?.trimmingCharacters(in: .whitespaces).lowercased(), !host.isEmpty { ownHosts.insert(host) }
+        }
+        if ["127.0.0.1", "::1", "0.0.0.0", "::"].contains(server.environment.bindAddress) {
+            ownHosts.formUnion(["localhost", "127.0.0.1", "::1"])
+        }
+        let peers = PeerReplication.peers(of: list, ownPort: server.environment.port, ownHosts: ownHosts)
+        if !peers.isEmpty {
+            let client = try SouthboundClient(identity: server.identity, mode: server.environment.verifyMode,
+                                              timeout: PeerReplication.requestTimeout, connectTimeout: PeerReplication.requestTimeout,
+                                              logger: logger)
+            let replication = PeerReplication(peers: peers, registry: registry, client: client,
+                                              component: server.environment.componentID, logger: logger)
+            api.replication = replication
+            logger.info("\(Diagnostic(MessageCatalog.discoveryReplicating, ["component": server.environment.componentID, "peers": peers.joined(separator: ", ")]).description)")
+            // Stopped last to first: replication ends before its client closes.
+            server.services.append(client.service)
+            server.services.append(replication)
+        }
+        let eurekaAPI = api
         let eureka = server.router.group("eureka")
             .add(middleware: ClientCertificateMiddleware(mode: server.environment.verifyMode, verifier: verifier, logger: logger))
         for method in [HTTPRequest.Method.get, .post, .put, .delete] {
             eureka.on("**", method: method) { request, context in
-                try await api.respond(to: request, context: context)
+                try await eurekaAPI.respond(to: request, context: context)
             }
         }
         server.services.append(EvictionService(registry: registry, interval: .seconds(lease.evictionIntervalSeconds), logger: logger))

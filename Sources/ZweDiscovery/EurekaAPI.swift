@@ -13,6 +13,8 @@ import ZweMessages
 struct EurekaAPI: Sendable {
     let registry: Registry
     let logger: Logger
+    /// Sends the changes clients make here on to the other discovery services; nil alone.
+    var replication: PeerReplication?
     /// The largest registration body taken.
     static let maximumBody = 1 << 20
 
@@ -34,6 +36,11 @@ struct EurekaAPI: Sendable {
             query[Substring(name)].map { String($0) }
         }
         let method = request.method
+        // A change another discovery service replicated here is not sent on again.
+        let replicated = request.headers.contains { $0.name.canonicalName == replicationHeader && $0.value == "true" }
+        func replicate(_ change: ReplicatedChange) {
+            if !replicated { replication?.replicate(change) }
+        }
 
         switch (segments.first, segments.count) {
         case ("apps", 1):
@@ -59,6 +66,7 @@ struct EurekaAPI: Sendable {
                     return EurekaResponses.text(.badRequest, error.text)
                 }
                 let stored = registry.register(info)
+                replicate(.register(app: stored.app, id: stored.instanceId))
                 logger.info("\(Diagnostic(MessageCatalog.discoveryRegistered, ["app": stored.app, "id": stored.instanceId, "status": stored.effectiveStatus.rawValue]).description)")
                 return EurekaResponses.empty(.noContent)
             default:
@@ -77,11 +85,14 @@ struct EurekaAPI: Sendable {
                 let status = parameter("status").map(InstanceStatus.init(eurekaText:))
                 let dirty = parameter("lastDirtyTimestamp").flatMap { Int64($0) }
                 switch registry.renew(app: app, id: id, status: status, lastDirtyTimestamp: dirty) {
-                case .renewed: return EurekaResponses.empty(.ok)
+                case .renewed:
+                    replicate(.renew(app: app, id: id, status: status, lastDirtyTimestamp: dirty))
+                    return EurekaResponses.empty(.ok)
                 case .notFound: return EurekaResponses.empty(.notFound)
                 }
             case .delete:
                 guard let info = registry.cancel(app: app, id: id) else { return EurekaResponses.empty(.notFound) }
+                replicate(.cancel(app: app, id: id))
                 logger.info("\(Diagnostic(MessageCatalog.discoveryCancelled, ["app": info.app, "id": info.instanceId]).description)")
                 return EurekaResponses.empty(.ok)
             default:
@@ -101,6 +112,7 @@ struct EurekaAPI: Sendable {
                 guard registry.overrideStatus(app: app, id: id, to: status, lastDirtyTimestamp: dirty) else {
                     return EurekaResponses.empty(.notFound)
                 }
+                replicate(.overrideStatus(app: app, id: id, status: status))
                 logger.info("\(Diagnostic(MessageCatalog.discoveryStatusOverridden, ["app": app, "id": id, "status": status.rawValue]).description)")
                 return EurekaResponses.empty(.ok)
             case .delete:
@@ -109,6 +121,7 @@ struct EurekaAPI: Sendable {
                       let info = registry.instance(app: app, id: id) else {
                     return EurekaResponses.empty(.notFound)
                 }
+                replicate(.removeOverride(app: app, id: id))
                 logger.info("\(Diagnostic(MessageCatalog.discoveryOverrideRemoved, ["app": app, "id": id, "status": info.effectiveStatus.rawValue]).description)")
                 return EurekaResponses.empty(.ok)
             default:

@@ -1,0 +1,235 @@
+// Replication between the discovery services of ZWE_DISCOVERY_SERVICES_LIST, the way Eureka's
+// peers keep each other's registries: every change a client makes at this service
+// (registration, renewal, cancellation, status override) is sent on to each peer with the
+// header `x-netflix-discovery-replication: true`, and a replicated change is applied without
+// being sent on again. Evictions are not replicated: each peer evicts by its own leases. A
+// peer that does not know an instance answers a replicated renewal 404, and gets the whole
+// registration instead; that is how a peer that was down, or cut off, catches up within one
+// renewal interval once it answers again.
+
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import ZweComponentRuntime
+import ZweMessages
+
+/// A change to send on.
+enum ReplicatedChange: Sendable {
+    case register(app: String, id: String)
+    case renew(app: String, id: String, status: InstanceStatus?, lastDirtyTimestamp: Int64?)
+    case cancel(app: String, id: String)
+    case overrideStatus(app: String, id: String, status: InstanceStatus)
+    case removeOverride(app: String, id: String)
+
+    var app: String {
+        switch self {
+        case .register(let app, _), .renew(let app, _, _, _), .cancel(let app, _),
+             .overrideStatus(let app, _, _), .removeOverride(let app, _): app
+        }
+    }
+
+    var id: String {
+        switch self {
+        case .register(_, let id), .renew(_, let id, _, _), .cancel(_, let id),
+             .overrideStatus(_, let id, _), .removeOverride(_, let id): id
+        }
+    }
+
+    /// Changes waiting for one peer are kept per key: a later one replaces an earlier one of
+    /// the same key, so that a peer that is slow or away costs one entry per instance.
+    var key: String {
+        switch self {
+        case .overrideStatus, .removeOverride: "\(app)/\(id)#status"
+        default: "\(app)/\(id)"
+        }
+    }
+}
+
+/// The header that marks a change as replicated: such a change is not sent on again.
+let replicationHeader = "x-netflix-discovery-replication"
+
+final class PeerReplication: Service, Sendable {
+    let peers: [Peer]
+    let registry: Registry
+    let client: SouthboundClient
+    let component: String
+    let logger: Logger
+    /// One replicated request; a peer that is cut off must not hold the others' changes long.
+    static let requestTimeout: Duration = .seconds(3)
+
+    init(peers: [String], registry: Registry, client: SouthboundClient, component: String, logger: Logger) {
+        self.peers = peers.map(Peer.init(base:))
+        self.registry = registry
+        self.client = client
+        self.component = component
+        self.logger = logger
+    }
+
+    /// The peers of this service: the list's URLs but its own (the same port, and a host that
+    /// names this system as the instance does).
+    static func peers(of list: [String], ownPort: Int, ownHosts: Set<String>) -> [String] {
+        list.filter { base in
+            guard let url = URLComponents(string: base), let host = url.host?.lowercased() else { return false }
+            let port = url.port ?? 443
+            let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+            return !(port == ownPort && ownHosts.contains(bare))
+        }
+    }
+
+    func replicate(_ change: ReplicatedChange) {
+        for peer in peers { peer.enqueue(change) }
+    }
+
+    func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            for peer in peers {
+                group.addTask { await self.serve(peer) }
+            }
+            // Each peer's loop ends with the stream; the stream ends at the graceful shutdown.
+            group.addTask {
+                try? await gracefulShutdown()
+                for peer in self.peers { peer.finish() }
+            }
+        }
+    }
+
+    private func serve(_ peer: Peer) async {
+        var down: String?
+        var pause = Duration.milliseconds(250)
+        for await _ in peer.wakeUps {
+            while true {
+                let batch = peer.take()
+                if batch.isEmpty { break }
+                var failure: String?
+                for change in batch {
+                    if let reason = await send(change, to: peer) {
+                        failure = reason
+                        break
+                    }
+                }
+                if let failure {
+                    // The rest of the batch is dropped: the peer learns the instances again from
+                    // their renewals once it answers.
+                    peer.dropPending()
+                    if down != failure {
+                        logger.warning("\(Diagnostic(MessageCatalog.discoveryPeerUnreachable, ["component": component, "url": peer.base, "reason": failure]))")
+                        down = failure
+                    }
+                    try? await Task.sleep(for: pause)
+                    pause = min(pause * 2, .seconds(5))
+                    break
+                }
+                if down != nil {
+                    logger.info("\(Diagnostic(MessageCatalog.discoveryPeerBack, ["component": component, "url": peer.base]))")
+                    down = nil
+                }
+                pause = .milliseconds(250)
+            }
+        }
+    }
+
+    /// Sends one change; returns why the peer could not take it, nil when it did (or when the
+    /// change no longer applies).
+    private func send(_ change: ReplicatedChange, to peer: Peer) async -> String? {
+        let instanceURL = peer.base + "apps/" + change.app + "/" + EurekaPath.quote(change.id)
+        let headers = [(replicationHeader, "true"), ("Accept", "application/json")]
+        do {
+            switch change {
+            case .register(let app, let id):
+                return await register(app: app, id: id, to: peer)
+            case .renew(let app, let id, let status, let dirty):
+                var url = instanceURL
+                var query: [String] = []
+                if let status { query.append("status=\(status.rawValue)") }
+                if let dirty { query.append("lastDirtyTimestamp=\(dirty)") }
+                if !query.isEmpty { url += "?" + query.joined(separator: "&") }
+                let response = try await client.request("PUT", url, headers: headers, timeout: Self.requestTimeout, maxBodyBytes: 64 * 1024)
+                // The peer does not know the instance (it was away, or evicted it): all of it.
+                if response.status == 404 { return await register(app: app, id: id, to: peer) }
+                return nil
+            case .cancel:
+                _ = try await client.request("DELETE", instanceURL, headers: headers, timeout: Self.requestTimeout, maxBodyBytes: 64 * 1024)
+                return nil
+            case .overrideStatus(_, _, let status):
+                _ = try await client.request("PUT", instanceURL + "/status?value=\(status.rawValue)", headers: headers,
+                                             timeout: Self.requestTimeout, maxBodyBytes: 64 * 1024)
+                return nil
+            case .removeOverride:
+                _ = try await client.request("DELETE", instanceURL + "/status", headers: headers,
+                                             timeout: Self.requestTimeout, maxBodyBytes: 64 * 1024)
+                return nil
+            }
+        } catch {
+            return error.reason
+        }
+    }
+
+    private func register(app: String, id: String, to peer: Peer) async -> String? {
+        // The registration as this registry holds it now; gone meanwhile: nothing to send.
+        guard let info = registry.instance(app: app, id: id) else { return nil }
+        let body = Array(registry.instanceBody(info, .json).readableBytesView)
+        do {
+            let response = try await client.request(
+                "POST", peer.base + "apps/" + app,
+                headers: [(replicationHeader, "true"), ("Content-Type", "application/json"), ("Accept", "application/json")],
+                body: body, timeout: Self.requestTimeout, maxBodyBytes: 64 * 1024)
+            if !(200..<300).contains(response.status) {
+                logger.debug("peer \(peer.base) refused the registration of \(id): HTTP status \(response.status)")
+            }
+            return nil
+        } catch {
+            return error.reason
+        }
+    }
+}
+
+/// One peer: its base URL (`https://host:port/eureka/`) and the changes waiting for it.
+final class Peer: Sendable {
+    let base: String
+    let wakeUps: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    private let pending = Mutex<(order: [String], changes: [String: ReplicatedChange])>(([], [:]))
+
+    init(base: String) {
+        self.base = base.hasSuffix("/") ? base : base + "/"
+        (wakeUps, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    func enqueue(_ change: ReplicatedChange) {
+        pending.withLock { pending in
+            let key = change.key
+            if let waiting = pending.changes[key] {
+                // A renewal does not replace a registration that has not gone out yet.
+                if case .register = waiting, case .renew = change { return }
+            } else {
+                pending.order.append(key)
+            }
+            pending.changes[key] = change
+        }
+        wake.yield()
+    }
+
+    /// Everything waiting, oldest first.
+    func take() -> [ReplicatedChange] {
+        pending.withLock { pending in
+            let batch = pending.order.compactMap { pending.changes[$0] }
+            pending = ([], [:])
+            return batch
+        }
+    }
+
+    func dropPending() {
+        pending.withLock { $0 = ([], [:]) }
+    }
+
+    func finish() { wake.finish() }
+}
+
+/// Quoting of path segments as Eureka clients do it (`:` as `%3A`).
+enum EurekaPath {
+    static func quote(_ text: String) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
