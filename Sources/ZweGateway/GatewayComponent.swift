@@ -72,7 +72,7 @@ public enum GatewayComponent {
 
         let client = try SouthboundClient(identity: base.identity, mode: settings.verifyMode, logger: logger)
         let group = MultiThreadedEventLoopGroup.singleton
-        let connectTimeout = min(gatewaySettings.timeout, .seconds(10))
+        let connectTimeout = gatewaySettings.connectTimeout
         let pools = UpstreamPools(group: group, tls: clientTLS, connectTimeout: .nanoseconds(
             connectTimeout.components.seconds * 1_000_000_000 + connectTimeout.components.attoseconds / 1_000_000_000))
         let routing = Routing()

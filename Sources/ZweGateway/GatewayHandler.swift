@@ -247,7 +247,9 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
                 return
             }
             switch result {
-            case .success(let connection): handler.send(on: connection, reused: false)
+            case .success(let connection):
+                handler.gateway.routing.markReachable(attempted.value.instance)
+                handler.send(on: connection, reused: false)
             case .failure(let error): handler.connectFailed(error)
             }
         }
@@ -360,6 +362,9 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         if failure.isTLSFailure {
             finish(.error(.badGateway, Diagnostic(MessageCatalog.gatewayTLSFailure, ["url": exchange.url, "reason": failure.reason])))
             return
+        }
+        if failure.kind == .connectionRefused || failure.kind == .timeout {
+            gateway.routing.markUnreachable(exchange.instance)
         }
         tryNextInstance(exchange, after: failure)
     }

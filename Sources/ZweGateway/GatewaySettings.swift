@@ -28,6 +28,10 @@ struct GatewaySettings: Sendable {
     }
     /// The same, for NIO's timers.
     var timeoutAmount: TimeAmount { .milliseconds(timeoutMilliseconds) }
+    /// ZWE_GATEWAY_CONNECT_TIMEOUT_MILLIS: connecting to an instance and the TLS handshake
+    /// (default 10 s, at most the timeout). An instance whose host is cut off holds a request
+    /// this long before the next instance is tried.
+    var connectTimeout: Duration
     /// How often the registry's delta is asked for (ZWE_GATEWAY_REGISTRY_REFRESH_SECONDS, default 1).
     var registryRefresh: Duration
     /// ZWE_GATEWAY_MAX_BODY_BYTES: the largest request body held for a retry (default 64 MiB).
@@ -53,6 +57,8 @@ struct GatewaySettings: Sendable {
         }
         let timeoutMillis = try number("APIML_GATEWAY_TIMEOUT_MILLIS", 1...86_400_000,
                                        expected: "milliseconds from 1 to 86400000") ?? 600_000
+        let connectMillis = try number("ZWE_GATEWAY_CONNECT_TIMEOUT_MILLIS", 1...86_400_000,
+                                       expected: "milliseconds from 1 to 86400000") ?? 10_000
         let refresh = try number("ZWE_GATEWAY_REGISTRY_REFRESH_SECONDS", 0.05...300,
                                  expected: "a number of seconds from 0.05 to 300") ?? 1
         let maxBody = try number("ZWE_GATEWAY_MAX_BODY_BYTES", 0...4_294_967_296,
@@ -85,6 +91,7 @@ struct GatewaySettings: Sendable {
         }
         return GatewaySettings(
             timeout: .milliseconds(Int64(timeoutMillis)),
+            connectTimeout: .milliseconds(Int64(min(connectMillis, timeoutMillis))),
             registryRefresh: .milliseconds(Int64((refresh * 1000).rounded())),
             maxBodyBytes: Int(maxBody), tokenLifetime: .seconds(Int64(tokenSeconds)),
             provider: provider,

@@ -14,6 +14,9 @@ final class RegistryWatcher: Service, Sendable {
     let discoveryServices: [String]
     let refresh: Duration
     let logger: Logger
+    /// One read of the registry. With one discovery service it may take long (a large
+    /// registry); with several, another one is asked sooner when this one does not answer.
+    var readTimeout: Duration { discoveryServices.count > 1 ? .seconds(5) : .seconds(10) }
 
     init(routing: Routing, client: SouthboundClient, discoveryServices: [String], refresh: Duration, logger: Logger) {
         self.routing = routing
@@ -31,17 +34,21 @@ final class RegistryWatcher: Service, Sendable {
         try? await cancelWhenGracefulShutdown {
             // The discovery service the table came from: deltas only fit their own registry.
             var source: String?
+            // The one that failed last is asked last: a discovery service whose host is cut off
+            // must not cost every refresh a timeout while another one answers.
+            var failed: String?
             var warned: String?
             while !Task.isCancelled {
                 do {
                     if let base = source {
                         try await self.applyDelta(from: base)
                     } else {
-                        source = try await self.readWhole()
+                        source = try await self.readWhole(avoiding: failed)
                         warned = nil
                     }
                     self.routing.discoveryReachable.store(true, ordering: .relaxed)
                 } catch let failure as ReadFailure {
+                    if source != nil { failed = source }
                     source = nil
                     self.routing.discoveryReachable.store(false, ordering: .relaxed)
                     if warned != failure.reason {
@@ -62,9 +69,10 @@ final class RegistryWatcher: Service, Sendable {
 
     /// Reads `GET /eureka/apps` from the first discovery service that answers; returns its base URL.
     /// - Parameter announce: log ZWEL1801I; not for the re-reads after a delta that did not fit.
-    private func readWhole(announce: Bool = true) async throws -> String {
+    private func readWhole(announce: Bool = true, avoiding failed: String? = nil) async throws -> String {
         var reasons: [String] = []
-        for base in discoveryServices {
+        let ordered = discoveryServices.filter { $0 != failed } + discoveryServices.filter { $0 == failed }
+        for base in ordered {
             do {
                 let applications = try await read(base + "apps")
                 let table = RouteTable(applications.instances, previous: routing.table)
@@ -90,14 +98,14 @@ final class RegistryWatcher: Service, Sendable {
         }
         // The delta does not lead to the registry's state: a change fell out of the delta window.
         logger.debug("registry delta from \(base) does not match (\(table.hashcode) vs \(delta.appsHashcode)); reading it whole")
-        _ = try await readWhole(announce: false)
+        _ = try await readWhole(announce: false, avoiding: nil)
     }
 
     private func read(_ url: String) async throws -> EurekaApplications {
         let response: SouthboundResponse
         do {
             response = try await client.request(
-                "GET", url, headers: [("Accept", "application/json")], timeout: .seconds(10), maxBodyBytes: 256 * 1024 * 1024)
+                "GET", url, headers: [("Accept", "application/json")], timeout: readTimeout, maxBodyBytes: 256 * 1024 * 1024)
         } catch {
             if error.kind == .cancelled { throw CancellationError() }
             throw ReadFailure(reason: error.reason)

@@ -233,11 +233,46 @@ final class Routing: Sendable {
     }
 
     /// The UP instances of a service in the order to try them: each request starts one
-    /// further than the last, so that requests alternate.
+    /// further than the last, so that requests alternate. An instance that could not be
+    /// reached lately goes last, so that while its host is down (and until discovery evicts
+    /// it) requests do not wait for its connect timeout first.
     func order(_ service: RoutedService) -> [UpstreamInstance] {
         let instances = service.upInstances
         guard instances.count > 1 else { return instances }
         let start = Int(UInt(bitPattern: service.rotation.next()) % UInt(instances.count))
-        return Array(instances[start...] + instances[..<start])
+        let rotated = Array(instances[start...] + instances[..<start])
+        guard unreachableCount.load(ordering: .relaxed) > 0 else { return rotated }
+        let now = ContinuousClock.now
+        let cooling = unreachable.withLock { unreachable in
+            unreachable = unreachable.filter { $0.value > now }
+            unreachableCount.store(unreachable.count, ordering: .relaxed)
+            return Set(unreachable.keys)
+        }
+        guard !cooling.isEmpty else { return rotated }
+        return rotated.filter { !cooling.contains($0.authority) } + rotated.filter { cooling.contains($0.authority) }
+    }
+
+    /// How long an instance that refused or did not answer a connection goes last.
+    static let unreachableFor: Duration = .seconds(10)
+    private let unreachable = Mutex<[String: ContinuousClock.Instant]>([:])
+    /// The number of entries of `unreachable`, read without the lock on every request.
+    private let unreachableCount = Atomic<Int>(0)
+
+    /// A connection to `instance` was refused or timed out.
+    func markUnreachable(_ instance: UpstreamInstance) {
+        let until = ContinuousClock.now + Self.unreachableFor
+        unreachable.withLock { unreachable in
+            unreachable[instance.authority] = until
+            unreachableCount.store(unreachable.count, ordering: .relaxed)
+        }
+    }
+
+    /// A connection to `instance` worked again.
+    func markReachable(_ instance: UpstreamInstance) {
+        guard unreachableCount.load(ordering: .relaxed) > 0 else { return }
+        unreachable.withLock { unreachable in
+            unreachable[instance.authority] = nil
+            unreachableCount.store(unreachable.count, ordering: .relaxed)
+        }
     }
 }
