@@ -77,6 +77,9 @@ public struct EurekaClientConfiguration: Sendable, Equatable {
     public var host: String
     public var ipAddress: String
     public var renewInterval: Duration
+    /// How long discovery keeps the instance without a renewal (ZWE_EUREKA_LEASE_SECONDS);
+    /// nil: three renewal intervals, at least 90 s, as Eureka's clients default.
+    public var leaseDuration: Int?
     /// The first wait after a failed registration; it doubles up to `retryMaximum`.
     public var retryInitial: Duration = .milliseconds(250)
     public var retryMaximum: Duration
@@ -125,10 +128,22 @@ public struct EurekaClientConfiguration: Sendable, Equatable {
             }
             renew = .milliseconds(Int64((seconds * 1000).rounded()))
         }
+        var lease: Int?
+        if let text = optional("ZWE_EUREKA_LEASE_SECONDS") {
+            guard let seconds = Int(text), seconds >= 1, seconds <= 86_400 else {
+                throw Diagnostic(MessageCatalog.runtimeVariableInvalid, [
+                    "component": component, "name": "ZWE_EUREKA_LEASE_SECONDS", "value": text,
+                    "expected": "a whole number of seconds from 1 to 86400",
+                ])
+            }
+            lease = seconds
+        }
         let host = optional("ZOWE_EXPLORER_HOST") ?? "localhost"
         let isAddress = host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." }
         let address = optional("ZOWE_IP_ADDRESS") ?? (isAddress ? host : "127.0.0.1")
-        return EurekaClientConfiguration(discoveryServices: services, host: host, ipAddress: address, renewInterval: renew)
+        var configuration = EurekaClientConfiguration(discoveryServices: services, host: host, ipAddress: address, renewInterval: renew)
+        configuration.leaseDuration = lease
+        return configuration
     }
 }
 
@@ -146,6 +161,7 @@ public struct EurekaInstance: Sendable, Equatable {
     public let healthCheckURL: String
     public let metadata: [String: String]
     public let renewInterval: Duration
+    public let leaseDuration: Int?
     /// Milliseconds since 1970 when this instance was described; sent with every renewal.
     public let lastDirtyTimestamp: Int64
 
@@ -163,6 +179,7 @@ public struct EurekaInstance: Sendable, Equatable {
         healthCheckURL = base + registration.healthCheckPath
         metadata = registration.metadata
         renewInterval = configuration.renewInterval
+        leaseDuration = configuration.leaseDuration
         lastDirtyTimestamp = Int64(Date().timeIntervalSince1970 * 1000)
     }
 
@@ -177,7 +194,7 @@ public struct EurekaInstance: Sendable, Equatable {
             port: .init(value: port, enabled: "false"), securePort: .init(value: port, enabled: "true"),
             countryId: 1,
             dataCenterInfo: .init(className: "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo", name: "MyOwn"),
-            leaseInfo: .init(renewalIntervalInSecs: renewSeconds, durationInSecs: max(90, 3 * renewSeconds)),
+            leaseInfo: .init(renewalIntervalInSecs: renewSeconds, durationInSecs: leaseDuration ?? max(90, 3 * renewSeconds)),
             metadata: metadata,
             homePageUrl: homePageURL, statusPageUrl: statusPageURL, healthCheckUrl: healthCheckURL,
             secureHealthCheckUrl: healthCheckURL, vipAddress: serviceID, secureVipAddress: serviceID,

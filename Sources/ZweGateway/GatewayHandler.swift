@@ -1,4 +1,7 @@
 import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOHTTP1
 import ZweComponentRuntime
@@ -467,6 +470,10 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
             // when the connection is refused. Others (POST, PATCH) may have taken effect.
             exchange.connection?.channel.close(promise: nil)
             exchange.connection = nil
+            if let io = error as? IOError, io.errnoCode == ETIMEDOUT {
+                // Not acknowledged within the connect timeout: the host is away.
+                gateway.routing.markUnreachable(exchange.instance)
+            }
             tryNextInstance(exchange, after: failure)
         } else {
             let path = head.map { String(RouteTable.split($0.uri).path) } ?? exchange.path

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -179,6 +182,11 @@ final class UpstreamPool: @unchecked Sendable {
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            // A request sent to a host that was cut off is never acknowledged: the kernel ends
+            // such a connection after the connect timeout (TCP_USER_TIMEOUT), and the request
+            // goes to the next instance instead of waiting for the whole gateway timeout. A
+            // live but slow service is not affected: its kernel acknowledges at once.
+            .channelOption(.tcpOption(.init(rawValue: CInt(TCP_USER_TIMEOUT))), value: SocketOptionValue(clamping: connectTimeout.nanoseconds / 1_000_000))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations

@@ -21,6 +21,7 @@ import urllib.parse
 parser = argparse.ArgumentParser()
 parser.add_argument("--name", required=True)
 parser.add_argument("--port", type=int, required=True)
+parser.add_argument("--host", default="127.0.0.1", help="the address to listen on")
 parser.add_argument("--cert", required=True)
 parser.add_argument("--key", required=True)
 parser.add_argument("--ca", help="CA file client certificates are checked against")
@@ -84,7 +85,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", arguments.port), Handler)
+server = http.server.ThreadingHTTPServer((arguments.host, arguments.port), Handler)
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 context.load_cert_chain(arguments.cert, arguments.key)
 if arguments.ca:
