@@ -26,7 +26,9 @@ public struct HAInstances: Sendable, Equatable {
         /// nil: as instance.env says.
         public var enabled: Bool?
         public var port: Int?
-        /// `file:line:col` of the component's entry.
+        /// The line of `port:`.
+        public var portLine: Int?
+        /// `file:line:col` of the component's entry (of its port, when it has one).
         public var location: String
     }
 
@@ -145,6 +147,8 @@ public struct HAInstances: Sendable, Equatable {
                                         throw fail("haInstances.\(id).components.\(component).port must be a port number (1-65535)", setting)
                                     }
                                     override.port = port
+                                    override.portLine = setting.line
+                                    override.location = "\(path):\(setting.line):\(setting.column)"
                                 default:
                                     throw fail("unknown key '\(name)' for a component; use 'enabled' and 'port'", setting)
                                 }

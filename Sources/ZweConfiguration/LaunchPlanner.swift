@@ -173,8 +173,7 @@ public enum LaunchPlanner {
                     findings.append(Diagnostic(MessageCatalog.haFileInvalid, ["reason": "component \(id) has no port variable (healthCheck.portVariable in its manifest), so its port cannot be set here"], location: override.location))
                     continue
                 }
-                let line = Int(override.location.split(separator: ":").dropFirst().first ?? "") ?? haEntry.line
-                overrides.append(EnvEntry(key: variable, value: "\(port)", line: line, exported: true, file: haFile.path))
+                overrides.append(EnvEntry(key: variable, value: "\(port)", line: override.portLine ?? haEntry.line, exported: true, file: haFile.path))
             }
             // Every HA instance's discovery service, this host's first, unless the entry names them.
             if !haEntry.environment.contains(where: { $0.key == "ZWE_DISCOVERY_SERVICES_LIST" }) {

@@ -13,9 +13,9 @@ final class Discovery: @unchecked Sendable {
     var base: String { "https://127.0.0.1:\(port)" }
 
     /// Starts `zwe-component discovery` and waits for its "listening" line.
-    init(_ keystore: Keystore, _ extra: [String: String] = [:]) async throws {
+    init(_ keystore: Keystore, _ extra: [String: String] = [:], port: Int = freePort()) async throws {
         self.keystore = keystore
-        port = freePort()
+        self.port = port
         let environment = componentEnvironment(keystore, ["DISCOVERY_PORT": "\(port)"].merging(extra) { _, new in new })
         running = try Running(Programs.component, ["discovery"], environment: environment)
         guard await running.waitFor("discovery listening on https://127.0.0.1:\(port)") != nil else {
