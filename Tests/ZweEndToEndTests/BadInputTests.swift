@@ -113,6 +113,14 @@ struct BadInputTests {
             try fixture.setInstance("EXTERNAL_COMPONENTS=\(component)")
             return nil
         },
+        Case(name: "malformed ha-instances.yaml", id: "ZWEL2150E") { fixture in
+            try "haInstances:\n  sysa:\n    bindAddress: sysa.example.com\n".write(toFile: fixture.instance + "/ha-instances.yaml", atomically: true, encoding: .utf8)
+            return nil
+        },
+        Case(name: "HA instance not in ha-instances.yaml", id: "ZWEL2151E") { fixture in
+            try "haInstances:\n  elsewhere:\n    hostname: localhost\n".write(toFile: fixture.instance + "/ha-instances.yaml", atomically: true, encoding: .utf8)
+            return nil
+        },
         Case(name: "z/OSMF untrusted", id: "ZWEL1960E") { fixture in
             let zosmf = try StandInZosmf(try makeCertificate(fixture.scratch, "zosmf", subject: "/CN=localhost/O=Stand-in",
                                                              extensions: ["subjectAltName=DNS:localhost,IP:127.0.0.1"]))
