@@ -3,8 +3,9 @@
 # Safe to run again: it only calls apt-get when something is missing.
 set -eu
 # python3: Debian's own interpreter, which the security tests run as another user (one under
-# root's home, such as pyenv's, is out of their reach); wrk: the load of the renewal test.
-packages="libssl-dev libyaml-dev openssl default-jre-headless chromium chromium-driver curl python3 wrk"
+# root's home, such as pyenv's, is out of their reach); wrk: the load of the renewal test;
+# iproute2: the network namespaces of the multi-host test.
+packages="libssl-dev libyaml-dev openssl default-jre-headless chromium chromium-driver curl python3 wrk iproute2"
 missing=""
 for package in $packages; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
