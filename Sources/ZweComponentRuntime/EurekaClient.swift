@@ -447,7 +447,8 @@ public final class EurekaClient: Service, Sendable {
         return values
     }
 
-    static func quote(_ text: String) -> String {
+    /// A path segment quoted as Eureka clients quote it (`:` as `%3A`).
+    public static func quote(_ text: String) -> String {
         let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }

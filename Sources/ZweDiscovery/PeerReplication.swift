@@ -132,7 +132,7 @@ final class PeerReplication: Service, Sendable {
     /// Sends one change; returns why the peer could not take it, nil when it did (or when the
     /// change no longer applies).
     private func send(_ change: ReplicatedChange, to peer: Peer) async -> String? {
-        let instanceURL = peer.base + "apps/" + change.app + "/" + EurekaPath.quote(change.id)
+        let instanceURL = peer.base + "apps/" + change.app + "/" + EurekaClient.quote(change.id)
         let headers = [(replicationHeader, "true"), ("Accept", "application/json")]
         do {
             switch change {
@@ -224,12 +224,4 @@ final class Peer: Sendable {
     }
 
     func finish() { wake.finish() }
-}
-
-/// Quoting of path segments as Eureka clients do it (`:` as `%3A`).
-enum EurekaPath {
-    static func quote(_ text: String) -> String {
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
 }
