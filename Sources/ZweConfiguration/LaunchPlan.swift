@@ -57,6 +57,9 @@ public struct LaunchPlan: Sendable {
     public var certificateValues: [String: String]
     /// `instance.env:LINE` of each instance.env key, for messages.
     public var instanceLocations: [String: String]
+    /// The instance's ha-instances.yaml when it has one; then `haInstanceID` is one of its
+    /// entries and the runtime folders are that HA instance's own.
+    public var haInstancesFile: String? = nil
 
     /// Hosts the Zowe certificate must cover: the explorer host, the IP address, and every host
     /// of the instance's URLs, each with the line it came from.

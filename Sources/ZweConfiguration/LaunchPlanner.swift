@@ -304,7 +304,7 @@ public enum LaunchPlanner {
         }
 
         let ordered = order(components, findings: &findings)
-        let plan = LaunchPlan(
+        var plan = LaunchPlan(
             instanceDirectory: directory, instanceEnvironmentFile: envPath, rootDirectory: root,
             keystoreDirectory: keystore, workspaceDirectory: workspace, logDirectory: logDirectory,
             haInstanceID: haID, prefix: prefix, bindAddress: bind,
@@ -312,6 +312,7 @@ public enum LaunchPlanner {
             logMaxBytes: logMaxBytes, logKeep: logKeep, components: ordered,
             instanceValues: instance.values, certificateValues: certificateValues,
             instanceLocations: Dictionary(uniqueKeysWithValues: instance.values.keys.map { ($0, location($0)) }))
+        plan.haInstancesFile = haFile?.path
         return Result(plan: plan, findings: findings, keystoreUsable: keystoreUsable)
     }
 

@@ -387,7 +387,7 @@ public enum InstanceControl {
         var rows = [["JOB", "PID", "INSTANCE", "PORTS"]]
         for entry in entries {
             let ports = entry.ports.sorted { $0.value < $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            rows.append([entry.jobName, "\(entry.launcherPid)", entry.instance, ports])
+            rows.append([entry.jobName, "\(entry.launcherPid)", entry.instance + (entry.haInstance.map { " (HA instance \($0))" } ?? ""), ports])
         }
         print(columns(rows))
         return 0

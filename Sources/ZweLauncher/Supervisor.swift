@@ -83,7 +83,8 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
             return 1
         }
         writeStateFile()
-        InstanceRegistry.register(.init(instance: plan.instanceDirectory, jobName: plan.launcherJobName, launcherPid: getpid(), ports: ports()), environment: environment)
+        InstanceRegistry.register(.init(instance: plan.instanceDirectory, jobName: plan.launcherJobName, launcherPid: getpid(), ports: ports(),
+                                        haInstance: files.haInstance, bindAddress: plan.bindAddress), environment: environment)
         log.write(Diagnostic(MessageCatalog.componentsStarting))
         startEligible()
         // The health checks' trust anchors (the truststore, decrypted) are read while the first
@@ -477,7 +478,7 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
         unlink(files.pid)
         unlink(files.state)
         unlink(files.lock)
-        InstanceRegistry.unregister(instance: plan.instanceDirectory, environment: environment)
+        InstanceRegistry.unregister(instance: plan.instanceDirectory, haInstance: files.haInstance, environment: environment)
     }
 
     // MARK: - Operator commands

@@ -11,12 +11,27 @@ public enum InstanceRegistry {
         public var launcherPid: Int32
         /// Component id -> port.
         public var ports: [String: Int]
+        /// The HA instance, for an instance with ha-instances.yaml (several may run on one host).
+        public var haInstance: String?
+        /// Where its components listen.
+        public var bindAddress: String?
 
-        public init(instance: String, jobName: String, launcherPid: Int32, ports: [String: Int]) {
+        public init(instance: String, jobName: String, launcherPid: Int32, ports: [String: Int],
+                    haInstance: String? = nil, bindAddress: String? = nil) {
             self.instance = instance
             self.jobName = jobName
             self.launcherPid = launcherPid
             self.ports = ports
+            self.haInstance = haInstance
+            self.bindAddress = bindAddress
+        }
+
+        /// Whether its components and ones listening on `address` can clash on a port: the same
+        /// address, or either listening on every address.
+        public func sharesAddress(with address: String) -> Bool {
+            guard let bindAddress else { return true }
+            let wildcard: Set<String> = ["0.0.0.0", "::"]
+            return bindAddress == address || wildcard.contains(bindAddress) || wildcard.contains(address)
         }
     }
 
@@ -26,10 +41,10 @@ public enum InstanceRegistry {
         return temporary + "/zwe-\(getuid())"
     }
 
-    static func file(for instance: String, in folder: String) -> String {
-        // A stable, file-name-safe key for the instance path.
+    static func file(for instance: String, haInstance: String?, in folder: String) -> String {
+        // A stable, file-name-safe key for the instance path (and HA instance).
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in instance.utf8 {
+        for byte in (instance + (haInstance.map { "\u{0}" + $0 } ?? "")).utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x100_0000_01b3
         }
@@ -40,15 +55,15 @@ public enum InstanceRegistry {
         let folder = directory(environment: environment)
         mkdir(folder, 0o700)
         guard let data = try? JSONEncoder().encode(entry) else { return }
-        let path = file(for: entry.instance, in: folder)
+        let path = file(for: entry.instance, haInstance: entry.haInstance, in: folder)
         let temporary = path + ".\(getpid()).tmp"
         if FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) {
             rename(temporary, path)
         }
     }
 
-    public static func unregister(instance: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        unlink(file(for: instance, in: directory(environment: environment)))
+    public static func unregister(instance: String, haInstance: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        unlink(file(for: instance, haInstance: haInstance, in: directory(environment: environment)))
     }
 
     /// Running instances (stale entries are deleted).

@@ -93,7 +93,10 @@ public enum Preflight {
         }
 
         // Ports: not promised to another running instance, and free on the bind address.
-        let others = InstanceRegistry.running(environment: options.environment).filter { $0.instance != plan.instanceDirectory }
+        let ownHA = plan.haInstancesFile == nil ? nil : plan.haInstanceID
+        let others = InstanceRegistry.running(environment: options.environment).filter {
+            !($0.instance == plan.instanceDirectory && $0.haInstance == ownHA) && $0.sharesAddress(with: plan.bindAddress)
+        }
         for component in plan.components {
             guard let port = component.port else { continue }
             if let other = others.first(where: { $0.ports.values.contains(port) }) {

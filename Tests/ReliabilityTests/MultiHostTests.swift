@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZweProcess
 import ZweTestSupport
 
 /// Test hosts made of Linux network namespaces: a switch namespace with a bridge, and one
@@ -39,6 +40,13 @@ final class TestNetwork {
             try ip(["-n", space, "addr", "add", address(host) + "/24", "dev", inside])
             try ip(["-n", space, "link", "set", inside, "up"])
         }
+    }
+
+    /// One more address for a host, the `index`th of the subnet above the hosts' own.
+    func addAddress(_ host: String, index: Int) throws -> String {
+        let address = "\(subnet).\(100 + index)"
+        try ip(["-n", space(host), "addr", "add", address + "/24", "dev", "zh\(tag)\(host)-h"])
+        return address
     }
 
     func cut(_ host: String) throws { try ip(["-n", switchSpace, "link", "set", switchPort(host), "down"]) }
@@ -281,5 +289,55 @@ struct MultiHostTests {
         }
         let text = figures.joined(separator: "; ")
         Reliability.report("MULTIHOST", text)
+    }
+
+    @Test("Two HA instances of one instance directory on one host: separate runtime folders, both in status --all, one stopped alone")
+    func twoHAInstancesOnOneHost() throws {
+        try #require(getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip"),
+                     "network namespaces need root and iproute2 (scripts/install-deps.sh installs it)")
+        let network = try TestNetwork(hosts: ["h"])
+        defer { network.remove() }
+        let first = try network.addAddress("h", index: 1), second = try network.addAddress("h", index: 2)
+        let fixture = try LauncherFixture(setup: [("HOSTNAME", "localhost"), ("IPADDRESS", "\(first),\(second)")])
+        let ports = ["DISCOVERY_PORT": freePort(), "GATEWAY_PORT": freePort(), "CATALOG_PORT": freePort()]
+        let instance = try fixture.instance("shared", extra: ["ZWE_LAUNCH_COMPONENTS": "discovery,gateway"], ports: ports)
+        try """
+            haInstances:
+              one: { hostname: \(first), ipAddress: \(first), bindAddress: \(first) }
+              two: { hostname: \(second), ipAddress: \(second), bindAddress: \(second) }
+
+            """.write(toFile: instance + "/ha-instances.yaml", atomically: true, encoding: .utf8)
+        let environment = fixture.environment
+        defer {
+            for id in ["one", "two"] {
+                _ = try? network.run("h", [Harness.zwe, "stop", "-c", instance, "--ha-instance", id, "--timeout", "2"], environment: environment)
+            }
+            fixture.tearDown()
+        }
+        for id in ["one", "two"] {
+            let started = try network.run("h", [Harness.zwe, "start", "-c", instance, "--ha-instance", id], environment: environment)
+            try #require(started.status == 0, "start \(id): \(started)")
+        }
+        for id in ["one", "two"] {
+            #expect(FileManager.default.fileExists(atPath: instance + "/workspace/ha/\(id)/launcher.pid"))
+            #expect(FileManager.default.fileExists(atPath: instance + "/logs/ha/\(id)/gateway.log"))
+        }
+        let all = try network.run("h", [Harness.zwe, "status", "--all"], environment: environment)
+        #expect(all.stdout.contains("(HA instance one)") && all.stdout.contains("(HA instance two)"), "\(all)")
+        let ofTwo = try network.run("h", [Harness.zwe, "status", "-c", instance, "--ha-instance", "two", "--json"], environment: environment)
+        #expect(ofTwo.stdout.contains("\"haInstance\" : \"two\"") || ofTwo.stdout.contains("\"haInstance\":\"two\""), "\(ofTwo)")
+
+        // Stopping one leaves the other's processes and files alone.
+        let stopped = try network.run("h", [Harness.zwe, "stop", "-c", instance, "--ha-instance", "one"], environment: environment)
+        #expect(stopped.status == 0, "\(stopped)")
+        let processes = LauncherFixture.processes(of: instance)
+        #expect(!processes.isEmpty, "stopping HA instance one ended two's components")
+        #expect(processes.allSatisfy { ProcessTable.environment(of: $0)["ZWELS_HA_INSTANCE_ID"] == "two" })
+        #expect(!FileManager.default.fileExists(atPath: instance + "/workspace/ha/one/launcher.pid"))
+        let stillTwo = try network.run("h", [Harness.zwe, "status", "-c", instance, "--ha-instance", "two"], environment: environment)
+        #expect(stillTwo.status == 0 && stillTwo.stdout.contains("READY"), "\(stillTwo)")
+        let gateway = try network.run("h", ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", "--cacert",
+                                            fixture.keystore + "/local_ca/localca.cer", "https://\(second):\(ports["GATEWAY_PORT"]!)/application/health"])
+        #expect(gateway.stdout == "200", "\(gateway)")
     }
 }
