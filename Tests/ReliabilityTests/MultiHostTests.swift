@@ -227,6 +227,11 @@ struct MultiHostTests {
         }
         #expect(routed != nil, "through B's gateway, answers came from \(seen.sorted())")
         try #require(routed != nil)
+        // B's gateway counts the three gateways that discovery knows.
+        let counted = waitFor(10) {
+            curl("b", "https://\(network.address("b")):\(gatewayPort)/application/health").body.contains("\"gatewayCount\":3")
+        }
+        #expect(counted != nil, "B's health never showed gatewayCount 3")
 
         // A host cut off: requests through B go on; the survivors forget the host's instances
         // within the lease. Then the host is back: every registry holds the same instances
