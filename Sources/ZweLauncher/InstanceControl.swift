@@ -245,6 +245,9 @@ public enum InstanceControl {
         let supervisor = Supervisor(plan: plan, files: files, log: log, environment: environment, haInstance: haInstance)
         let certificateValues = plan.certificateValues
         supervisor.certificateExpiresInDays = { certificateDays(certificateValues) }
+        // In the foreground the launcher is the main process of a systemd unit of Type=notify
+        // (zwe export systemd); a detached launcher is not, and never notifies.
+        if foreground { supervisor.notifier = ServiceNotifier(socketPath: environment["NOTIFY_SOCKET"]) }
 
         let done = DispatchSemaphore(value: 0)
         let box = ExitBox()

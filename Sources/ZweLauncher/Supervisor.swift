@@ -22,6 +22,8 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
     let startedAt = Supervisor.now()
     /// Read at every status request, so that a renewal shows at once.
     var certificateExpiresInDays: () -> Int? = { nil }
+    /// systemd's notification socket, when the launcher is the main process of a unit.
+    var notifier: ServiceNotifier?
 
     private var managed: [String: ManagedComponent] = [:]
     private var order: [String] = []
@@ -86,6 +88,7 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
         InstanceRegistry.register(.init(instance: plan.instanceDirectory, jobName: plan.launcherJobName, launcherPid: getpid(), ports: ports(),
                                         haInstance: files.haInstance, bindAddress: plan.bindAddress), environment: environment)
         log.write(Diagnostic(MessageCatalog.componentsStarting))
+        notify(["STATUS=Starting \(managed.count) components"])
         startEligible()
         // The health checks' trust anchors (the truststore, decrypted) are read while the first
         // components start: the first check is due only after `probeInterval`.
@@ -157,6 +160,14 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
             childExited(id)
         case .output(let id):
             drainOutput(id)
+        }
+    }
+
+    /// Tells systemd, when there is a notification socket; a failure is only logged.
+    private func notify(_ lines: [String]) {
+        guard let notifier else { return }
+        if !notifier.send(lines) {
+            log.debug("notification \(lines.joined(separator: " ")) not sent to NOTIFY_SOCKET: \(String(cString: strerror(errno)))")
         }
     }
 
@@ -343,6 +354,9 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
         if !allReadyAnnounced, managed.values.allSatisfy({ $0.state == .ready }) {
             allReadyAnnounced = true
             log.write(Diagnostic(MessageCatalog.componentsStartedAll))
+            notify(["READY=1", "STATUS=All \(managed.count) components READY"])
+        } else {
+            notify(["STATUS=\(managed.values.filter { $0.state == .ready }.count) of \(managed.count) components READY"])
         }
     }
 
@@ -392,9 +406,11 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
         guard item.failCount <= intervals.count else {
             item.state = .failed
             log.write(Diagnostic(MessageCatalog.maxRetriesReached, ["id": item.id]))
+            notify(["STATUS=Component \(item.id) FAILED: max retries reached"])
             return
         }
         let delay = intervals[item.failCount - 1]
+        notify(["STATUS=Component \(item.id) ended; restart in \(delay) s"])
         item.state = .restarting
         log.write(Diagnostic(MessageCatalog.componentRestartScheduled, ["id": item.id, "seconds": "\(delay)"]))
         item.restartTimer = schedule(after: Double(delay)) { [weak self, weak item] in
@@ -447,6 +463,7 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
     private func beginStop(reason: String) {
         guard !stopping else { return }
         stopping = true
+        notify(["STOPPING=1", "STATUS=Stopping components"])
         log.write(Diagnostic(MessageCatalog.launcherStopping))
         log.debug("stop requested by \(reason)")
         log.write(Diagnostic(MessageCatalog.componentsStopping))
