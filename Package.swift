@@ -64,11 +64,14 @@ let package = Package(
             name: "ZweLauncher",
             dependencies: ["ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight", "ZweProcess", "ZwePKCS12", "CZweProcess", "ZweKeyring"]
         ),
+        // `zwe export`: an instance as Kubernetes manifests (workloads, Services, the keystore
+        // Secret, the ConfigMap, the certificate's cluster names) or as a systemd unit.
+        .target(name: "ZweExport", dependencies: ["ZweMessages", "ZweConfiguration", "ZweCertificates"]),
         // The `zwe` commands, as a library so that tests can reach them.
         .target(
             name: "ZweCLI",
             dependencies: [
-                "ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight", "ZweLauncher", "ZweZOSMF", "ZweKeyring",
+                "ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight", "ZweLauncher", "ZweZOSMF", "ZweKeyring", "ZweExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"),
             ]
@@ -241,7 +244,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ZweEndToEndTests", dependencies: ["ZweConfiguration", "ZweTestSupport"]),
+        .testTarget(name: "ZweEndToEndTests", dependencies: ["ZweConfiguration", "ZweTestSupport", "ZweExport"]),
         // The failure cases, security checks and bad input of quality.md against real instances;
         // run by scripts/reliability.sh, not by the plain test command.
         .testTarget(name: "ReliabilityTests", dependencies: ["ZweTestSupport"]),
