@@ -8,12 +8,12 @@ import ZweMessages
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write an instance as Kubernetes manifests.",
+        abstract: "Write an instance as Kubernetes manifests or as a systemd unit.",
         discussion: """
             The instance is read as 'zwe start' reads it (instance.env, zowe-certificates.env, the \
             component manifests); nothing is started and nothing of the instance is changed.
             """,
-        subcommands: [ExportKubernetesCommand.self])
+        subcommands: [ExportKubernetesCommand.self, ExportSystemdCommand.self])
 }
 
 /// The instance's plan, or the exit of a command whose instance has errors (each printed).
@@ -111,5 +111,54 @@ struct ExportKubernetesCommand: ParsableCommand {
             "what": "Kubernetes manifests (\(export.files.map(\.name).joined(separator: ", ")))", "dir": plan.instanceDirectory, "path": folder,
         ]).description)
         print("Apply them with 'kubectl apply -f \(folder)'.")
+    }
+}
+
+struct ExportSystemdCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "systemd",
+        abstract: "Write a systemd service unit that runs an instance.",
+        discussion: """
+            The unit runs 'zwe start -c DIR --foreground' (Type=notify: the launcher sends READY=1 \
+            when every component is READY and STOPPING=1 when it begins to stop) and 'zwe stop -c \
+            DIR' to stop; the launcher stops its components itself (KillMode=mixed). The start \
+            and stop timeouts follow the components' ready and shutdown timeouts. ZWE_BIN_DIR and \
+            ZWE_SAF_DIR, when set, are carried into the unit.
+            """)
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("The instance directory.", valueName: "DIR"))
+    var instanceDirectory: String
+
+    @Option(name: .customShort("o"), help: ArgumentHelp("Write the unit into this file (default: standard output).", valueName: "FILE"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("The user the service runs as (User=).", valueName: "NAME"))
+    var user: String?
+
+    func run() throws {
+        let plan = try exportPlan(instanceDirectory)
+        let environment = commandEnvironment()
+        var carried: [String: String] = [:]
+        for key in SystemdUnit.carriedVariables {
+            if let value = environment[key], !value.isEmpty { carried[key] = value }
+        }
+        let unit: SystemdUnit
+        do {
+            unit = try SystemdUnit(plan: plan, options: .init(program: currentProgram(), user: user, environment: carried))
+        } catch {
+            throw fail(error.items)
+        }
+        guard let output else {
+            FileHandle.standardOutput.write(Data(unit.text.utf8))
+            return
+        }
+        let path = LaunchPlanner.normalise(output, relativeTo: FileManager.default.currentDirectoryPath)
+        do {
+            try ExportFiles.write(unit.text, to: path, mode: 0o644)
+        } catch {
+            throw fail([error])
+        }
+        print(Diagnostic(MessageCatalog.exportWritten, ["what": "The systemd unit", "dir": plan.instanceDirectory, "path": path]).description)
+        print("Check it with 'systemd-analyze verify \(path)'; install it as /etc/systemd/system/NAME.service, then 'systemctl daemon-reload' and 'systemctl enable --now NAME'.")
     }
 }
