@@ -4,8 +4,9 @@
 set -eu
 # python3: Debian's own interpreter, which the security tests run as another user (one under
 # root's home, such as pyenv's, is out of their reach); wrk: the load of the renewal test;
-# iproute2: the network namespaces of the multi-host test.
-packages="libssl-dev libyaml-dev openssl default-jre-headless chromium chromium-driver curl python3 wrk iproute2"
+# iproute2: the network namespaces of the multi-host test; systemd: systemd-analyze, which
+# checks the unit of 'zwe export systemd'.
+packages="libssl-dev libyaml-dev openssl default-jre-headless chromium chromium-driver curl python3 wrk iproute2 systemd"
 missing=""
 for package in $packages; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
@@ -23,6 +24,14 @@ fi
 if ! python3 -c "import selenium" 2>/dev/null; then
   python3 -m pip install --quiet selenium
 fi
-for tool in openssl keytool; do
+# The export tests check the Kubernetes manifests offline with kubernetes-validate (its
+# schemas are in the package: no cluster needed) and read them back with PyYAML.
+if ! command -v kubernetes-validate >/dev/null 2>&1; then
+  python3 -m pip install --quiet kubernetes-validate
+fi
+if ! python3 -c "import yaml" 2>/dev/null; then
+  python3 -m pip install --quiet pyyaml
+fi
+for tool in openssl keytool systemd-analyze kubernetes-validate; do
   command -v "$tool" >/dev/null || { echo "$tool is not on PATH after installing $packages" >&2; exit 1; }
 done
