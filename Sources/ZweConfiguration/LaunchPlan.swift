@@ -47,6 +47,10 @@ public struct LaunchPlan: Sendable {
     public var bindAddress: String
     /// The address health checks and the launcher's own calls use: loopback of the bind's family.
     public var loopbackAddress: String
+    /// Where the launcher serves its Prometheus metrics (ZWE_METRICS_PORT, ZWE_METRICS_ADDRESS);
+    /// no port, no endpoint.
+    public var metricsPort: Int?
+    public var metricsAddress: String
     public var logLevel: String
     public var logMaxBytes: Int
     public var logKeep: Int

@@ -118,6 +118,19 @@ public enum LaunchPlanner {
         if !isAddress(bind) {
             findings.append(Diagnostic(MessageCatalog.invalidSetting, ["key": "ZWE_BIND_ADDRESS", "value": bind, "reason": "not an IPv4 or IPv6 address"], location: location("ZWE_BIND_ADDRESS")))
         }
+        let loopback = bind.contains(":") ? "::1" : "127.0.0.1"
+        var metricsPort: Int?
+        if !value("ZWE_METRICS_PORT").isEmpty {
+            if let parsed = Int(value("ZWE_METRICS_PORT")), (1...65_535).contains(parsed) {
+                metricsPort = parsed
+            } else {
+                findings.append(Diagnostic(MessageCatalog.invalidSetting, ["key": "ZWE_METRICS_PORT", "value": value("ZWE_METRICS_PORT"), "reason": "a port number from 1 to 65535, or empty for no metrics endpoint"], location: location("ZWE_METRICS_PORT")))
+            }
+        }
+        let metricsAddress = value("ZWE_METRICS_ADDRESS", loopback)
+        if !isAddress(metricsAddress) {
+            findings.append(Diagnostic(MessageCatalog.invalidSetting, ["key": "ZWE_METRICS_ADDRESS", "value": metricsAddress, "reason": "not an IPv4 or IPv6 address"], location: location("ZWE_METRICS_ADDRESS")))
+        }
         let level = value("ZWE_LOG_LEVEL_ZWELS", "INFO").uppercased()
         if !["ERROR", "WARN", "INFO", "DEBUG", "TRACE"].contains(level) {
             findings.append(Diagnostic(MessageCatalog.invalidSetting, ["key": "ZWE_LOG_LEVEL_ZWELS", "value": level, "reason": "one of ERROR, WARN, INFO, DEBUG, TRACE"], location: location("ZWE_LOG_LEVEL_ZWELS")))
@@ -302,13 +315,20 @@ public enum LaunchPlanner {
                 byPort[port] = component
             }
         }
+        // Nor the launcher's metrics on a component's port
+        if let metricsPort, let first = byPort[metricsPort] {
+            findings.append(Diagnostic(MessageCatalog.portDuplicate, [
+                "first": "\(first.id) (\(first.portVariable ?? "?"))", "second": "the launcher's metrics (ZWE_METRICS_PORT)", "port": "\(metricsPort)",
+            ], location: location("ZWE_METRICS_PORT")))
+        }
 
         let ordered = order(components, findings: &findings)
         var plan = LaunchPlan(
             instanceDirectory: directory, instanceEnvironmentFile: envPath, rootDirectory: root,
             keystoreDirectory: keystore, workspaceDirectory: workspace, logDirectory: logDirectory,
             haInstanceID: haID, prefix: prefix, bindAddress: bind,
-            loopbackAddress: bind == "0.0.0.0" ? "127.0.0.1" : bind == "::" ? "::1" : bind, logLevel: level,
+            loopbackAddress: bind == "0.0.0.0" ? "127.0.0.1" : bind == "::" ? "::1" : bind,
+            metricsPort: metricsPort, metricsAddress: metricsAddress, logLevel: level,
             logMaxBytes: logMaxBytes, logKeep: logKeep, components: ordered,
             instanceValues: instance.values, certificateValues: certificateValues,
             instanceLocations: Dictionary(uniqueKeysWithValues: instance.values.keys.map { ($0, location($0)) }))

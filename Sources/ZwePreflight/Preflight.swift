@@ -115,6 +115,23 @@ public enum Preflight {
             }
         }
 
+        // The launcher's metrics port, when there is one, the same way.
+        if let port = plan.metricsPort {
+            let what = "the launcher's metrics"
+            if let other = others.first(where: { $0.ports.values.contains(port) }) {
+                let holder = other.ports.first { $0.value == port }?.key ?? "?"
+                findings.append(Diagnostic(MessageCatalog.portOfOtherInstance, [
+                    "port": "\(port)", "id": what, "variable": "ZWE_METRICS_PORT",
+                    "job": holder, "other": other.instance, "pid": "\(other.launcherPid)",
+                ], location: "port \(port)"))
+            } else if let owner = PortProbe.owner(port: port, address: plan.metricsAddress) {
+                findings.append(Diagnostic(MessageCatalog.portInUse, [
+                    "port": "\(port)", "id": what, "variable": "ZWE_METRICS_PORT",
+                    "address": plan.metricsAddress, "owner": owner.description,
+                ], location: "port \(port)"))
+            }
+        }
+
         // Each component's own check, as Zowe runs it: its environment, its folder.
         if options.runValidateScripts {
             for component in plan.components {
