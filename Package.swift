@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The message table: every id, text, cause and fix the product prints.
@@ -62,7 +63,10 @@ let package = Package(
         // Running an instance: lock, detached launcher, supervision, control socket, logs, stop.
         .target(
             name: "ZweLauncher",
-            dependencies: ["ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight", "ZweProcess", "ZwePKCS12", "CZweProcess", "ZweKeyring"]
+            dependencies: [
+                "ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight", "ZweProcess", "ZwePKCS12", "CZweProcess", "ZweKeyring",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
         // `zwe export`: an instance as Kubernetes manifests (workloads, Services, the keystore
         // Secret, the ConfigMap, the certificate's cluster names) or as a systemd unit.
@@ -245,6 +249,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ZweEndToEndTests", dependencies: ["ZweConfiguration", "ZweTestSupport", "ZweExport"]),
+        .testTarget(name: "ZweLauncherTests", dependencies: ["ZweLauncher", "ZweTestSupport"]),
         // The failure cases, security checks and bad input of quality.md against real instances;
         // run by scripts/reliability.sh, not by the plain test command.
         .testTarget(name: "ReliabilityTests", dependencies: ["ZweTestSupport"]),

@@ -32,6 +32,10 @@ fi
 if ! python3 -c "import yaml" 2>/dev/null; then
   python3 -m pip install --quiet pyyaml
 fi
-for tool in openssl keytool systemd-analyze kubernetes-validate; do
+# The metrics tests read every scrape with the reference parser of prometheus_client.
+if ! python3 -c "import prometheus_client" 2>/dev/null; then
+  python3 -m pip install --quiet prometheus_client
+fi
+for tool in openssl keytool systemd-analyze kubernetes-validate ip; do
   command -v "$tool" >/dev/null || { echo "$tool is not on PATH after installing $packages" >&2; exit 1; }
 done

@@ -162,6 +162,14 @@ int zwe_epoll_add(int epoll_fd, int fd) {
 
 int zwe_epoll_remove(int epoll_fd, int fd) { return epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, NULL); }
 
+int zwe_epoll_want_write(int epoll_fd, int fd, int writable) {
+    struct epoll_event event;
+    memset(&event, 0, sizeof event);
+    event.events = (writable ? EPOLLOUT : EPOLLIN) | EPOLLHUP | EPOLLERR;
+    event.data.fd = fd;
+    return epoll_ctl(epoll_fd, EPOLL_CTL_MOD, fd, &event);
+}
+
 int zwe_epoll_wait(int epoll_fd, int *ready, int capacity, int timeout_ms) {
     struct epoll_event events[64];
     if (capacity > 64) capacity = 64;

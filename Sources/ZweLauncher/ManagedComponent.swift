@@ -23,6 +23,8 @@ final class ManagedComponent {
     let splitter: LineSplitter
     var startedAt: Double?
     var restarts = 0
+    /// Seconds from the spawn to READY of the last start that got there.
+    var readySeconds: Double?
     var failCount = 0
     var lastExitStatus: String?
     var health = "UNKNOWN"

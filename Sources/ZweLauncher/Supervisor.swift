@@ -12,7 +12,8 @@ import ZweProcess
 /// components, and a parent-death signal is tied to the forking thread). It sleeps in
 /// epoll_wait until something happens: a child exits (pidfd), a child writes output (pipe),
 /// an operator connects (control socket), a signal arrives (self-pipe), a health check ends
-/// (eventfd), or the next timer is due. No polling: an idle launcher does not wake up.
+/// (eventfd), a metrics scrape comes (ZWE_METRICS_PORT), or the next timer is due. No
+/// polling: an idle launcher does not wake up.
 final class Supervisor: @unchecked Sendable {  // used from its own thread only
     let files: InstanceFiles
     var plan: LaunchPlan
@@ -34,7 +35,8 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
     private var signalFD: Int32 = -1
     private var wakeFD: Int32 = -1
     private var listenFD: Int32 = -1
-    private enum Source { case signal, wake, listener, pidfd(String), output(String) }
+    private var metricsFD: Int32 = -1
+    private enum Source { case signal, wake, listener, pidfd(String), output(String), metricsListener, metricsClient }
     private var sources: [Int32: Source] = [:]
 
     private struct Timer { var id: Int; var deadline: Double; var action: () -> Void }
@@ -48,6 +50,8 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
     private var allReadyAnnounced = false
     /// Control connections of `wait-ready` requests, answered once the start has settled.
     private var readyWaiters: [Int32] = []
+    private var metrics = LauncherMetrics(components: [])
+    private var metricsClients: [Int32: MetricsClient] = [:]
 
     init(plan: LaunchPlan, files: InstanceFiles, log: LauncherLog, environment: [String: String], haInstance: String) {
         self.plan = plan
@@ -78,6 +82,7 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
             managed[component.id] = ManagedComponent(component: component, log: componentLog)
             order.append(component.id)
         }
+        metrics = LauncherMetrics(components: order)
         do {
             try openEventSources()
         } catch {
@@ -112,6 +117,7 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
         }
         for client in readyWaiters { close(client) }
         readyWaiters = []
+        for fd in Array(metricsClients.keys) { closeMetricsClient(fd) }
         cleanUpFiles()
         log.write(Diagnostic(MessageCatalog.launcherStopped))
         return 0
@@ -128,6 +134,7 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
         add(signalFD, .signal)
         add(wakeFD, .wake)
         add(listenFD, .listener)
+        openMetricsEndpoint()
     }
 
     private func add(_ fd: Int32, _ source: Source) {
@@ -160,6 +167,10 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
             childExited(id)
         case .output(let id):
             drainOutput(id)
+        case .metricsListener:
+            acceptMetricsClients()
+        case .metricsClient:
+            serveMetricsClient(fd)
         }
     }
 
@@ -348,7 +359,8 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
     private func markReady(_ item: ManagedComponent) {
         item.state = .ready
         item.health = "UP"
-        let milliseconds = Int(((Self.now() - (item.startedAt ?? Self.now())) * 1000).rounded())
+        item.readySeconds = Self.now() - (item.startedAt ?? Self.now())
+        let milliseconds = Int(((item.readySeconds ?? 0) * 1000).rounded())
         log.write(Diagnostic(MessageCatalog.componentReady, ["id": item.id, "milliseconds": "\(milliseconds)"]))
         startEligible()
         if !allReadyAnnounced, managed.values.allSatisfy({ $0.state == .ready }) {
@@ -417,6 +429,7 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
             guard let self, let item, item.state == .restarting, !self.stopping else { return }
             item.restartTimer = nil
             item.restarts += 1
+            self.metrics.restarted(item.id)
             self.spawn(item)
         }
     }
@@ -490,7 +503,7 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
     }
 
     private func cleanUpFiles() {
-        for fd in [listenFD, signalFD, wakeFD] where fd >= 0 { close(fd) }
+        for fd in [listenFD, signalFD, wakeFD, metricsFD] where fd >= 0 { close(fd) }
         unlink(files.socket)
         unlink(files.pid)
         unlink(files.state)
@@ -665,7 +678,104 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
     private func ports() -> [String: Int] {
         var result: [String: Int] = [:]
         for component in plan.components { if let port = component.port { result[component.id] = port } }
+        if metricsFD >= 0, let port = plan.metricsPort { result["launcher metrics"] = port }
         return result
+    }
+
+    // MARK: - Metrics
+
+    /// The listening socket of ZWE_METRICS_PORT. One that cannot be opened costs the endpoint,
+    /// not the instance: a warning, and the launcher goes on.
+    private func openMetricsEndpoint() {
+        guard let port = plan.metricsPort else { return }
+        let address = plan.metricsAddress
+        do {
+            metricsFD = try MetricsEndpoint.openListener(address: address, port: port)
+            add(metricsFD, .metricsListener)
+            let shown = address.contains(":") ? "[\(address)]" : address
+            log.write(Diagnostic(MessageCatalog.metricsListening, ["address": shown, "port": "\(port)"]))
+        } catch {
+            let reason = (error as? POSIXError).map { String(cString: strerror($0.code.rawValue)) } ?? "\(error)"
+            log.write(Diagnostic(MessageCatalog.metricsCannotListen, ["address": address, "port": "\(port)", "reason": reason]))
+        }
+    }
+
+    private func acceptMetricsClients() {
+        while true {
+            let client = zwe_accept_cloexec(metricsFD)
+            if client < 0 { return }
+            guard metricsClients.count < MetricsEndpoint.maximumClients else {
+                close(client)
+                continue
+            }
+            _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
+            let state = MetricsClient()
+            metricsClients[client] = state
+            add(client, .metricsClient)
+            // A client that sends nothing, or reads nothing, is closed when its time is up.
+            state.deadlineTimer = schedule(after: MetricsEndpoint.clientDeadlineSeconds) { [weak self, weak state] in
+                guard let self, let state, self.metricsClients[client] === state else { return }
+                state.deadlineTimer = nil
+                self.closeMetricsClient(client)
+            }
+        }
+    }
+
+    /// Reads what the client sent so far; once its request is complete, writes as much of the
+    /// answer as the socket takes, and waits for it to take the rest.
+    private func serveMetricsClient(_ fd: Int32) {
+        guard let state = metricsClients[fd] else { return }
+        if state.pending == nil {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while state.received.count < MetricsEndpoint.maximumRequestBytes {
+                let count = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+                if count > 0 {
+                    state.received += buffer[0..<count]
+                    continue
+                }
+                if count < 0 && errno == EINTR { continue }
+                if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
+                // The client closed, or the connection failed, before a whole request.
+                closeMetricsClient(fd)
+                return
+            }
+            guard let answer = MetricsEndpoint.answer(to: state.received, metrics: { scrape() }) else { return }
+            state.pending = answer
+        }
+        guard let pending = state.pending else { return }
+        while state.written < pending.count {
+            let count = pending[state.written...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
+            if count > 0 {
+                state.written += count
+                continue
+            }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                zwe_epoll_want_write(epoll, fd, 1)
+                return
+            }
+            break
+        }
+        closeMetricsClient(fd)
+    }
+
+    private func closeMetricsClient(_ fd: Int32) {
+        guard let state = metricsClients.removeValue(forKey: fd) else { return }
+        cancel(state.deadlineTimer)
+        state.deadlineTimer = nil
+        remove(fd)
+    }
+
+    /// The exposition of the launcher's metrics as they are now.
+    private func scrape() -> [UInt8] {
+        let now = Self.now()
+        let readings = order.compactMap { managed[$0] }.map { item in
+            LauncherMetrics.ComponentReading(
+                id: item.id, state: item.state.rawValue,
+                uptimeSeconds: item.isRunning ? item.startedAt.map { now - $0 } : nil,
+                readySeconds: item.readySeconds)
+        }
+        return metrics.exposition(components: readings, launcherUptimeSeconds: now - startedAt, certificateDays: certificateExpiresInDays())
     }
 
     private func writeStateFile() {

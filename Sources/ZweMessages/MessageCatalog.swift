@@ -52,5 +52,5 @@ public enum MessageCatalog {
         envNotAnAssignment, envUnsupportedExpansion, envShellSyntax, envCarriageReturn, envNotUTF8,
         envNulCharacter,
     ] + certificateMessages + certificateMessages2 + manifestMessages + instanceMessages + validationMessages + launcherMessages + runtimeMessages + discoveryMessages + catalogMessages + gatewayMessages
-        + zosmfMessages + jobsMessages + trustMessages + keyringMessages + exportMessages + highAvailabilityMessages
+        + zosmfMessages + jobsMessages + trustMessages + keyringMessages + metricsMessages + exportMessages + highAvailabilityMessages
 }

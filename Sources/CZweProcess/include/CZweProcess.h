@@ -47,6 +47,8 @@ long zwe_peer_uid(int fd);
 int zwe_epoll_create(void);
 int zwe_epoll_add(int epoll_fd, int fd);
 int zwe_epoll_remove(int epoll_fd, int fd);
+/* Switches a registered descriptor between waiting to read (0) and waiting to write (1). */
+int zwe_epoll_want_write(int epoll_fd, int fd, int writable);
 /* Waits up to timeout_ms (-1: forever); fills `ready` with up to `capacity` descriptors. */
 int zwe_epoll_wait(int epoll_fd, int *ready, int capacity, int timeout_ms);
 
