@@ -63,7 +63,9 @@ extension ComponentRequestContext {
 public typealias ClientCertificateCheck = @Sendable ([NIOSSLCertificate]) -> ValidatedCertificateChain?
 
 /// A component's HTTPS server: Hummingbird over TLS on ZWE_BIND_ADDRESS and the component's
-/// port, with `GET /application/health` and request logging built in. The component adds its
+/// port, with `GET /application/health`, `GET /application/prometheus` (metrics in
+/// Prometheus's text format; like health, no client certificate needed) and request logging
+/// built in. The component adds its
 /// routes to `router` and its background work to `services` before calling `run()`.
 public struct ComponentServer {
     public let spec: ComponentSpec
@@ -73,6 +75,8 @@ public struct ComponentServer {
     public let identitySource: IdentitySource
     public let router: Router<ComponentRequestContext>
     public let logger: Logger
+    /// What `/application/prometheus` serves; the component may add its own metrics.
+    public let metrics: ComponentMetrics
     /// Run beside the server; asked to stop after the server has stopped taking requests.
     public var services: [any Service] = []
     /// The signals that stop the component gracefully.
@@ -93,13 +97,22 @@ public struct ComponentServer {
         self.identity = identity
         self.identitySource = IdentitySource(identity, environment: environment)
         self.logger = logger
+        let metrics = ComponentMetrics(identity: identitySource)
+        self.metrics = metrics
         let router = Router(context: ComponentRequestContext.self)
         router.middlewares.add(RequestLogMiddleware(logger: logger))
+        router.middlewares.add(RequestMetricsMiddleware(metrics: metrics))
         router.get("/application/health") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: #"{"status":"UP"}"#)))
+        }
+        router.get("/application/prometheus") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: ComponentMetrics.contentType],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
         }
         self.router = router
     }
@@ -227,6 +240,34 @@ struct CheckedClientTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
 
     func handle(value: Value, logger: Logger) async {
         await base.handle(value: value, logger: logger)
+    }
+}
+
+/// Counts every request by its route (the pattern it matched, such as `/jobs/api/v2/{name}/{id}`,
+/// or `none`: never the raw path, so that the number of series stays bounded) and status, with
+/// the time it took.
+struct RequestMetricsMiddleware: RouterMiddleware {
+    typealias Context = ComponentRequestContext
+    let metrics: ComponentMetrics
+
+    func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let started = ContinuousClock.now
+        do {
+            let response = try await next(request, context)
+            record(context, status: response.status.code, since: started)
+            return response
+        } catch {
+            record(context, status: (error as? any HTTPResponseError)?.status.code ?? 500, since: started)
+            throw error
+        }
+    }
+
+    private func record(_ context: Context, status: Int, since started: ContinuousClock.Instant) {
+        let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? ComponentMetrics.noRoute
+        metrics.requests(route: route, status: status).record(ContinuousClock.now - started)
     }
 }
 

@@ -97,6 +97,25 @@ public enum DiscoveryService {
             }
         }
         server.services.append(EvictionService(registry: registry, interval: .seconds(lease.evictionIntervalSeconds), logger: logger))
+        addMetrics(registry, to: server.metrics)
+    }
+
+    /// The registry's size, counted at each scrape: instances by the status clients see, and
+    /// applications.
+    static func addMetrics(_ registry: Registry, to metrics: ComponentMetrics) {
+        let instances = InstanceStatus.allCases.map { status in
+            (status, metrics.registry.makeGauge(
+                name: "zwe_discovery_registry_instances", labels: [("status", status.rawValue)],
+                help: "Instances in the registry, by the status clients see."))
+        }
+        let applications = metrics.registry.makeGauge(
+            name: "zwe_discovery_registry_applications", labels: [],
+            help: "Applications (service ids) with at least one instance in the registry.")
+        metrics.onScrape { _ in
+            let census = registry.census()
+            for (status, gauge) in instances { gauge.set(Double(census.instances[status] ?? 0)) }
+            applications.set(Double(census.applications))
+        }
     }
 }
 

@@ -277,6 +277,18 @@ public final class Registry: Sendable {
 
     public var count: Int { state.withLock { $0.count } }
 
+    /// How many applications the registry holds, and how many instances in each status
+    /// clients see: what the metrics show, counted in one pass under the lock.
+    public func census() -> (applications: Int, instances: [InstanceStatus: Int]) {
+        state.withLock { state in
+            var byStatus: [InstanceStatus: Int] = [:]
+            for entries in state.apps.values {
+                for entry in entries.values { byStatus[entry.info.effectiveStatus, default: 0] += 1 }
+            }
+            return (state.apps.values.filter { !$0.isEmpty }.count, byStatus)
+        }
+    }
+
     public func instance(app: String, id: String) -> InstanceInfo? {
         state.withLock { $0.apps[app]?[id]?.info }
     }
