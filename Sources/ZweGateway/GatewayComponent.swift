@@ -78,7 +78,8 @@ public enum GatewayComponent {
         let routing = Routing()
         let authenticator = Authenticator(signer: signer, provider: gatewaySettings.provider,
                                           lifetime: gatewaySettings.tokenLifetime, client: client)
-        let endpoints = LocalEndpoints(routing: routing, authenticator: authenticator, version: version(environment))
+        let endpoints = LocalEndpoints(routing: routing, authenticator: authenticator, version: version(environment),
+                                       metrics: base.metrics)
         let context = GatewayContext(routing: routing, pools: pools, settings: gatewaySettings, endpoints: endpoints,
                                      logger: logger, portText: String(settings.port), logsRequests: logger.logLevel <= .debug)
         let watcher = RegistryWatcher(routing: routing, client: client,

@@ -19,6 +19,8 @@ struct GatewayContext: Sendable {
     let portText: String
     /// Whether each request is logged (DEBUG): decided once, not per request.
     let logsRequests: Bool
+    /// Request counts and durations by route and status, served at /application/prometheus.
+    var metrics: ComponentMetrics { endpoints.metrics }
 }
 
 /// One northbound connection: reads a request, answers the gateway's own endpoints, and
@@ -43,8 +45,14 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     private var bodyTooLarge = false
     private var keepAlive = true
     private var started = NIODeadline.now()
-    /// For the debug line of each request.
+    /// For the debug line and the metrics of each request.
     private var responseStatus: HTTPResponseStatus?
+    /// The route label of the request in progress: the service id it went to, `gateway` for the
+    /// gateway's own endpoints, `none` when nothing matched.
+    private var route = ComponentMetrics.noRoute
+    /// The series of the last request's route and status: a connection's requests usually go
+    /// to one route and get one status, so most requests find theirs here without a lock.
+    private var lastSeries: (route: String, status: Int, series: ComponentMetrics.RequestSeries)?
     private var exchange: Exchange?
     /// From a request's end until its response's end.
     private var responding = false
@@ -127,6 +135,8 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
             bodyTooLarge = false
             keepAlive = requestHead.isKeepAlive
             started = .now()
+            route = ComponentMetrics.noRoute
+            responseStatus = nil
             if requestHead.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: requestHead.version, status: .continue))),
                                       promise: nil)
@@ -171,6 +181,7 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
             return
         }
         if LocalEndpoints.mayAnswer(requestHead.uri), let local = gateway.endpoints.answer(requestHead, body: body, on: context.eventLoop) {
+            route = GatewayComponent.registration.serviceID
             let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
             local.hop(to: context.eventLoop).whenComplete { result in
                 switch result {
@@ -186,12 +197,14 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         case .noRoute:
             respond(.error(.notFound, Diagnostic(MessageCatalog.gatewayNoRoute, ["path": path])))
         case .encodedCharacters(let serviceID):
+            route = serviceID
             respond(.error(.badRequest, Diagnostic(MessageCatalog.gatewayEncodedCharacters, ["serviceId": serviceID, "path": path])))
         case .route(let serviceID, let servicePath, let prefix):
             guard let service = table.services[serviceID] else {
                 respond(.error(.notFound, Diagnostic(MessageCatalog.gatewayNoRoute, ["path": path])))
                 return
             }
+            route = serviceID
             guard !service.upInstances.isEmpty else {
                 respond(.error(.serviceUnavailable, Diagnostic(MessageCatalog.gatewayNoInstanceUp, ["serviceId": serviceID])))
                 return
@@ -530,8 +543,12 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     private func endResponse() {
         guard let context else { return }
         let close = !keepAlive
+        let finished = NIODeadline.now()
+        if let status = responseStatus?.code {
+            series(route: route, status: Int(status)).record(.nanoseconds((finished - started).nanoseconds))
+        }
         if gateway.logsRequests, let requestHead = head {
-            let elapsed = (NIODeadline.now() - started).nanoseconds / 100_000
+            let elapsed = (finished - started).nanoseconds / 100_000
             let client = context.channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "unknown"
             let code = responseStatus.map { "\($0.code)" } ?? "-"
             gateway.logger.debug("\(requestHead.method.rawValue) \(requestHead.uri) \(code) \(elapsed / 10).\(elapsed % 10) ms from \(client)")
@@ -548,6 +565,13 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         } else if !queued.isEmpty || readingPaused {
             readQueued(context: context)
         }
+    }
+
+    private func series(route: String, status: Int) -> ComponentMetrics.RequestSeries {
+        if let last = lastSeries, last.status == status, last.route == route { return last.series }
+        let found = gateway.metrics.requests(route: route, status: status)
+        lastSeries = (route, status, found)
+        return found
     }
 
     // MARK: - The connection ends

@@ -1,15 +1,17 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import ZweComponentRuntime
 import ZweMessages
 
 /// The gateway's own endpoints, answered before any routing: `/application/health`,
-/// `/gateway/api/v1/services[/{id}]`, `/gateway/api/v1/version`, the authentication endpoints
+/// `/application/prometheus`, `/gateway/api/v1/services[/{id}]`, `/gateway/api/v1/version`, the authentication endpoints
 /// (also under the v1 form `/api/v1/gateway/auth/...`), and the landing page at `/`.
 struct LocalEndpoints: Sendable {
     let routing: Routing
     let authenticator: Authenticator
     let version: String
+    let metrics: ComponentMetrics
 
     /// The answer when the path is one of the gateway's own, else nil (the request is routed).
     /// Whether the target can name one of the gateway's own endpoints: its first segment is
@@ -32,6 +34,9 @@ struct LocalEndpoints: Sendable {
         }
         if segments == ["application", "health"] {
             return now(only([.GET, .HEAD], head, path) ?? health())
+        }
+        if segments == ["application", "prometheus"] {
+            return now(only([.GET, .HEAD], head, path) ?? prometheus())
         }
         if segments == ["application", "info"] {
             return now(only([.GET, .HEAD], head, path) ?? .json(.ok, ["build": ["name": "gateway", "version": version]]))
@@ -79,6 +84,15 @@ struct LocalEndpoints: Sendable {
         return .error(.methodNotAllowed, Diagnostic(MessageCatalog.gatewayMethodNotAllowed, [
             "method": head.method.rawValue, "path": path, "allowed": methods.map(\.rawValue).joined(separator: " or "),
         ]), headers: headers)
+    }
+
+    // MARK: - Metrics
+
+    private func prometheus() -> GatewayResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: ComponentMetrics.contentType)
+        headers.add(name: "Cache-Control", value: "no-store")
+        return GatewayResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: metrics.exposition()))
     }
 
     // MARK: - Health
