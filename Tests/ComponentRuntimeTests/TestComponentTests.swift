@@ -37,15 +37,17 @@ struct TestComponentTests {
     @Test("TEST_COMPONENT_CRASH_AFTER_MS exits with TEST_COMPONENT_CRASH_STATUS, 3 by default",
           arguments: [(nil, 3), ("7", 7), ("0", 0)] as [(String?, Int32)])
     func crash(status: String?, expected: Int32) async throws {
-        var flags = ["TEST_COMPONENT_CRASH_AFTER_MS": "400"]
+        // The timer starts with the process: long enough that a loaded machine (the whole test
+        // run at once) still gets the component listening before it fires.
+        var flags = ["TEST_COMPONENT_CRASH_AFTER_MS": "1500"]
         flags["TEST_COMPONENT_CRASH_STATUS"] = status
         let running = try await start(flags)
         defer { running.stop() }
         #expect(await running.waitFor("listening on") != nil, "\(running.output)")
-        let exited = await running.waitForExit(timeout: .seconds(3))
+        let exited = await running.waitForExit(timeout: .seconds(5))
         #expect(exited == expected, "\(running.output)")
         #expect(running.process.exitStatus?.signal == nil)
-        #expect(ContinuousClock.now - running.started >= .milliseconds(400))
+        #expect(ContinuousClock.now - running.started >= .milliseconds(1500))
     }
 
     @Test("TEST_COMPONENT_IGNORE_SIGTERM survives SIGTERM and dies on SIGKILL")
