@@ -17,9 +17,9 @@ struct ExportCommand: ParsableCommand {
 }
 
 /// The instance's plan, or the exit of a command whose instance has errors (each printed).
-func exportPlan(_ directory: String) throws -> LaunchPlan {
+func exportPlan(_ directory: String, haInstance: String?) throws -> LaunchPlan {
     let result = LaunchPlanner.plan(
-        instanceDirectory: directory, haInstance: nil, environment: commandEnvironment(),
+        instanceDirectory: directory, haInstance: haInstance, environment: commandEnvironment(),
         programRuntime: RuntimeDirectory.ofRunningProgram())
     for finding in result.findings where finding.severity != .info { ConsoleLog.printExplained(finding) }
     let errors = result.findings.filter { $0.severity == .error }.count
@@ -64,6 +64,9 @@ struct ExportKubernetesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The cluster's DNS domain.", valueName: "DOMAIN"))
     var clusterDomain = "cluster.local"
 
+    @Option(help: ArgumentHelp("For an instance with ha-instances.yaml: the HA instance whose settings are read (default: the short host name).", valueName: "ID"))
+    var haInstance: String?
+
     func run() throws {
         var problems: [Diagnostic] = []
         if image.isEmpty || image.contains(where: { $0.isWhitespace || $0.isNewline }) {
@@ -83,7 +86,7 @@ struct ExportKubernetesCommand: ParsableCommand {
             throw fail([Diagnostic(MessageCatalog.exportSecretToTerminal)])
         }
 
-        let plan = try exportPlan(instanceDirectory)
+        let plan = try exportPlan(instanceDirectory, haInstance: haInstance)
         var options = KubernetesExport.Options()
         options.namespace = namespace
         options.image = image
@@ -135,8 +138,11 @@ struct ExportSystemdCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The user the service runs as (User=).", valueName: "NAME"))
     var user: String?
 
+    @Option(help: ArgumentHelp("For an instance with ha-instances.yaml: the HA instance this host runs (default: the short host name).", valueName: "ID"))
+    var haInstance: String?
+
     func run() throws {
-        let plan = try exportPlan(instanceDirectory)
+        let plan = try exportPlan(instanceDirectory, haInstance: haInstance)
         let environment = commandEnvironment()
         var carried: [String: String] = [:]
         for key in SystemdUnit.carriedVariables {

@@ -57,6 +57,8 @@ public struct SystemdUnit: Sendable {
         stopTimeout = shutdown + 15
 
         let directory = plan.instanceDirectory
+        // An instance with HA instances: the unit runs this host's.
+        let haArguments = plan.haInstancesFile == nil ? [] : ["--ha-instance", plan.haInstanceID]
         var lines = [
             "# The Zowe instance \(directory), made by 'zwe export systemd'.",
             "# Install: copy to /etc/systemd/system/NAME.service, then 'systemctl daemon-reload' and",
@@ -69,8 +71,8 @@ public struct SystemdUnit: Sendable {
             "[Service]",
             "Type=notify",
             "NotifyAccess=main",
-            "ExecStart=" + [options.program, "start", "-c", directory, "--foreground"].map(Self.argument).joined(separator: " "),
-            "ExecStop=" + [options.program, "stop", "-c", directory].map(Self.argument).joined(separator: " "),
+            "ExecStart=" + ([options.program, "start", "-c", directory] + haArguments + ["--foreground"]).map(Self.argument).joined(separator: " "),
+            "ExecStop=" + ([options.program, "stop", "-c", directory] + haArguments).map(Self.argument).joined(separator: " "),
             "WorkingDirectory=" + Self.specifiers(directory),
             "Restart=on-failure",
             "RestartSec=5",

@@ -215,6 +215,19 @@ struct ExportTests {
 
         let badUser = try fixture.zwe(["export", "systemd", "-c", instance, "--user", "a b"])
         #expect(badUser.status == 1 && badUser.stderr.contains("ZWEL2129E"), "\(badUser)")
+
+        // An instance with HA instances: the unit starts and stops the one named, and verifies.
+        try "haInstances:\n  sysa:\n    hostname: localhost\n".write(toFile: instance + "/ha-instances.yaml", atomically: true, encoding: .utf8)
+        let haPath = fixture.scratch.path + "/zowe-ha.service"
+        let haExported = try fixture.zwe(["export", "systemd", "-c", instance, "-o", haPath, "--ha-instance", "sysa"])
+        #expect(haExported.status == 0, "\(haExported)")
+        let haUnit = (try? String(contentsOfFile: haPath, encoding: .utf8)) ?? ""
+        #expect(haUnit.contains("\nExecStart=\(zwe) start -c \(instance) --ha-instance sysa --foreground\n"), "\(haUnit)")
+        #expect(haUnit.contains("\nExecStop=\(zwe) stop -c \(instance) --ha-instance sysa\n"), "\(haUnit)")
+        let haVerified = try await runTool("/usr/bin/systemd-analyze", ["verify", haPath])
+        #expect(haVerified.status == 0, "\(haVerified)")
+        let unknownHA = try fixture.zwe(["export", "systemd", "-c", instance, "--ha-instance", "sysz"])
+        #expect(unknownHA.status != 0 && unknownHA.stderr.contains("ZWEL2151E"), "\(unknownHA)")
     }
 
     @Test("zwe start --foreground tells NOTIFY_SOCKET READY=1 once every component is READY, and STOPPING=1 on SIGTERM")
