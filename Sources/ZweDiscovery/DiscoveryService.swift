@@ -75,7 +75,8 @@ public enum DiscoveryService {
         if ["127.0.0.1", "::1", "0.0.0.0", "::"].contains(server.environment.bindAddress) {
             ownHosts.formUnion(["localhost", "127.0.0.1", "::1"])
         }
-        let peers = PeerReplication.peers(of: list, ownPort: server.environment.port, ownHosts: ownHosts)
+        let peers = PeerReplication.peers(of: list, ownPort: server.environment.port, ownHosts: ownHosts,
+                                          hostName: PeerReplication.systemHostName())
         if !peers.isEmpty {
             let client = try SouthboundClient(identity: server.identity, mode: server.environment.verifyMode,
                                               timeout: PeerReplication.requestTimeout, connectTimeout: PeerReplication.requestTimeout,

@@ -67,14 +67,26 @@ final class PeerReplication: Service, Sendable {
     }
 
     /// The peers of this service: the list's URLs but its own (the same port, and a host that
-    /// names this system as the instance does).
-    static func peers(of list: [String], ownPort: Int, ownHosts: Set<String>) -> [String] {
-        list.filter { base in
+    /// names this system: as the instance does, or the system's host name, alone or as the
+    /// first label of a longer name, as a StatefulSet pod `discovery-0` is listed by
+    /// `discovery-0.discovery-headless.NS.svc.cluster.local`).
+    static func peers(of list: [String], ownPort: Int, ownHosts: Set<String>, hostName: String? = nil) -> [String] {
+        let system = hostName?.lowercased().split(separator: ".").first.map(String.init)
+        return list.filter { base in
             guard let url = URLComponents(string: base), let host = url.host?.lowercased() else { return false }
             let port = url.port ?? 443
             let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
-            return !(port == ownPort && ownHosts.contains(bare))
+            let named = ownHosts.contains(bare) || system.map { bare == $0 || bare.hasPrefix($0 + ".") } == true
+            return !(port == ownPort && named)
         }
+    }
+
+    /// This system's host name, as gethostname gives it.
+    static func systemHostName() -> String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return nil }
+        let name = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? nil : name
     }
 
     func replicate(_ change: ReplicatedChange) {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZweTestSupport
+@testable import ZweDiscovery
 
 /// Two discovery services on loopback that list each other in ZWE_DISCOVERY_SERVICES_LIST:
 /// what a client does at one reaches the other; what was replicated is not sent back.
@@ -86,5 +87,28 @@ struct ReplicationTests {
         #expect(try await fresh.curl("GET", "/eureka/apps/AFTER").status == 404)
         #expect(try await one.curl("PUT", "/eureka/apps/AFTER/localhost%3Aafter%3A9002?status=UP").status == 200)
         #expect(try await Self.eventually { try await fresh.curl("GET", "/eureka/apps/AFTER").status == 200 }, "the renewal did not bring the registration")
+    }
+}
+
+/// Which entries of ZWE_DISCOVERY_SERVICES_LIST are the service itself.
+@Suite("discovery replication: the service's own entry")
+struct ReplicationPeersTests {
+    @Test("The own entry is left out by port and host: the instance's names, or the system's host name alone or as first label")
+    func ownEntry() {
+        let list = [
+            "https://sysa.example.com:7553/eureka/", "https://sysb.example.com:7553/eureka/",
+            "https://sysa.example.com:7600/eureka/", "https://[::1]:7553/eureka/",
+        ]
+        #expect(PeerReplication.peers(of: list, ownPort: 7553, ownHosts: ["sysa.example.com"])
+                == ["https://sysb.example.com:7553/eureka/", "https://sysa.example.com:7600/eureka/", "https://[::1]:7553/eureka/"])
+        #expect(PeerReplication.peers(of: list, ownPort: 7553, ownHosts: ["::1"]).count == 3)
+        let pods = [
+            "https://discovery-0.discovery-headless.zowe.svc.cluster.local:7553/eureka/",
+            "https://discovery-1.discovery-headless.zowe.svc.cluster.local:7553/eureka/",
+        ]
+        #expect(PeerReplication.peers(of: pods, ownPort: 7553, ownHosts: ["discovery.zowe.svc.cluster.local"], hostName: "discovery-1")
+                == [pods[0]])
+        // A host name that is only the beginning of another's first label is not the same host.
+        #expect(PeerReplication.peers(of: pods, ownPort: 7553, ownHosts: [], hostName: "discovery").count == 2)
     }
 }
