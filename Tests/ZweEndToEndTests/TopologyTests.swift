@@ -195,6 +195,8 @@ struct TopologyTests {
 
             let started = try topology.launcher.zwe(["start", "-c", topology.instance], extra: ["ZWE_IGNORE_VALIDATION_ERRORS": "true"])
             #expect(started.status == 0, "\(started)")
+            // READY is the gateway's health; the route comes with its first reading of the registry.
+            try topology.waitForRoutes(["ibmzosmf"])
             let refused = try topology.curl(topology.gateway + "/ibmzosmf/api/v1/zosmf/info", Self.basic)
             #expect(refused.status == 502 && refused.body.contains("ZWEAM511E"), "\(refused)")
 
