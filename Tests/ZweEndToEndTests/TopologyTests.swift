@@ -161,6 +161,7 @@ struct TopologyTests {
 
         let started = try topology.launcher.zwe(["start", "-c", topology.instance], extra: ["ZWE_IGNORE_VALIDATION_ERRORS": "true"])
         #expect(started.status == 0, "\(started)")
+        try topology.waitForRoutes(["ibmzosmf"])
         let refused = try topology.curl(topology.gateway + "/ibmzosmf/api/v1/zosmf/info", Self.basic)
         #expect(refused.status == 502 && refused.body.contains("ZWEAM511E"), "\(refused)")
         // Once the gateway knows the jobs API (it registers after it starts), its answer is a 502 too.
