@@ -133,11 +133,13 @@ struct InstanceTests {
         let port = fixture.ports["GATEWAY_PORT"]!
         let holder = try Harness.start("python3", ["-c", "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',\(port)))\ns.listen()\nprint('ready',flush=True)\ntime.sleep(60)"])
         defer { kill(holder.process.pid, SIGKILL); _ = holder.finish() }
+        // The whole test run starts at once: Python may take seconds to get to listen().
         var waited = 0
-        while (try? String(contentsOfFile: holder.outPath, encoding: .utf8))?.contains("ready") != true && waited < 500 {
+        while (try? String(contentsOfFile: holder.outPath, encoding: .utf8))?.contains("ready") != true && waited < 3000 {
             usleep(10_000)
             waited += 1
         }
+        try #require((try? String(contentsOfFile: holder.outPath, encoding: .utf8))?.contains("ready") == true, "the port holder did not start listening in 30 s")
         let (status, report, raw) = try fixture.validate()
         #expect(status == 1, "\(raw)")
         let finding = report.finding("ZWEL1413E")
