@@ -23,7 +23,13 @@ public enum PortProbe {
     /// nil when the port is free on the address.
     public static func owner(port: Int, address: String) -> Owner? {
         if canBind(port: port, address: address) { return nil }
-        return findOwner(port: port) ?? Owner()
+        // /proc/net/tcp is read in pieces, and while many sockets open and close a line can fall
+        // between two pieces: a listener not found is looked for again before giving up.
+        for attempt in 0..<5 {
+            if let owner = findOwner(port: port) { return owner }
+            if attempt < 4 { usleep(20_000) }
+        }
+        return Owner()
     }
 
     static func canBind(port: Int, address: String) -> Bool {
