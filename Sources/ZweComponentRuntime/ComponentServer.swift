@@ -100,8 +100,7 @@ public struct ComponentServer {
         let metrics = ComponentMetrics(identity: identitySource)
         self.metrics = metrics
         let router = Router(context: ComponentRequestContext.self)
-        router.middlewares.add(RequestLogMiddleware(logger: logger))
-        router.middlewares.add(RequestMetricsMiddleware(metrics: metrics))
+        router.middlewares.add(RequestRecordMiddleware(metrics: metrics, logger: logger))
         router.get("/application/health") { _, _ in
             Response(
                 status: .ok,
@@ -243,58 +242,35 @@ struct CheckedClientTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
     }
 }
 
-/// Counts every request by its route (the pattern it matched, such as `/jobs/api/v2/{name}/{id}`,
-/// or `none`: never the raw path, so that the number of series stays bounded) and status, with
-/// the time it took.
-struct RequestMetricsMiddleware: RouterMiddleware {
+/// What each request leaves behind, measured once: its count and duration by route (the
+/// pattern it matched, such as `/jobs/api/v2/{name}/{id}`, or `none`: never the raw path, so
+/// that the number of series stays bounded) and status, and at debug level one line with the
+/// method, path, status, time taken and the client's address.
+struct RequestRecordMiddleware: RouterMiddleware {
     typealias Context = ComponentRequestContext
     let metrics: ComponentMetrics
-
-    func handle(
-        _ request: Request, context: Context,
-        next: (Request, Context) async throws -> Response
-    ) async throws -> Response {
-        let started = ContinuousClock.now
-        do {
-            let response = try await next(request, context)
-            record(context, status: response.status.code, since: started)
-            return response
-        } catch {
-            record(context, status: (error as? any HTTPResponseError)?.status.code ?? 500, since: started)
-            throw error
-        }
-    }
-
-    private func record(_ context: Context, status: Int, since started: ContinuousClock.Instant) {
-        let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? ComponentMetrics.noRoute
-        metrics.requests(route: route, status: status).record(ContinuousClock.now - started)
-    }
-}
-
-/// One debug line per request: method, path, status, time taken and the client's address.
-struct RequestLogMiddleware: RouterMiddleware {
-    typealias Context = ComponentRequestContext
     let logger: Logger
 
     func handle(
         _ request: Request, context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard logger.logLevel <= .debug else { return try await next(request, context) }
         let started = ContinuousClock.now
         do {
             let response = try await next(request, context)
-            log(request, context: context, status: response.status.code, since: started)
+            record(request, context, status: response.status.code, since: started)
             return response
         } catch {
-            let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            log(request, context: context, status: status, since: started)
+            record(request, context, status: (error as? any HTTPResponseError)?.status.code ?? 500, since: started)
             throw error
         }
     }
 
-    private func log(_ request: Request, context: Context, status: Int, since started: ContinuousClock.Instant) {
+    private func record(_ request: Request, _ context: Context, status: Int, since started: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - started
+        let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? ComponentMetrics.noRoute
+        metrics.requests(route: route, status: status).record(elapsed)
+        guard logger.logLevel <= .debug else { return }
         let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         let milliseconds = "\(microseconds / 1000).\(microseconds % 1000 / 100)"
         let client = context.channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "unknown"
