@@ -1,14 +1,10 @@
 import Foundation
+import ZweConfiguration
 
 /// The machine's own name and first non-loopback address, read locally (`--detect-host`):
 /// gethostname and getifaddrs, never a DNS query.
 public enum HostDetection {
-    public static func hostname() -> String? {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count) == 0 else { return nil }
-        let name = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return name.isEmpty ? nil : name.lowercased()
-    }
+    public static func hostname() -> String? { systemHostName() }
 
     /// IPv4 first, then IPv6 (global scope), skipping loopback and link-local addresses.
     public static func firstAddress() -> String? {

@@ -367,11 +367,8 @@ public enum LaunchPlanner {
 
     /// The short host name, lower-cased, every other character than a letter or digit as `_`.
     public static func defaultHAInstanceID() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        gethostname(&buffer, buffer.count)
-        let name = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let short = name.split(separator: ".").first.map(String.init) ?? "localhost"
-        return String(short.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+        let short = systemHostName()?.split(separator: ".").first.map(String.init) ?? "localhost"
+        return String(short.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
     }
 
     static func list(_ text: String) -> [String] {

@@ -13,6 +13,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import ZweComponentRuntime
+import ZweConfiguration
 import ZweMessages
 
 public enum DiscoveryService {
@@ -76,7 +77,7 @@ public enum DiscoveryService {
             ownHosts.formUnion(["localhost", "127.0.0.1", "::1"])
         }
         let peers = PeerReplication.peers(of: list, ownPort: server.environment.port, ownHosts: ownHosts,
-                                          hostName: PeerReplication.systemHostName())
+                                          hostName: systemHostName())
         if !peers.isEmpty {
             let client = try SouthboundClient(identity: server.identity, mode: server.environment.verifyMode,
                                               timeout: PeerReplication.requestTimeout, connectTimeout: PeerReplication.requestTimeout,
