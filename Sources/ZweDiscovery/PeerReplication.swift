@@ -14,32 +14,32 @@ import Synchronization
 import ZweComponentRuntime
 import ZweMessages
 
-/// A change to send on.
-enum ReplicatedChange: Sendable {
-    case register(app: String, id: String)
-    case renew(app: String, id: String, status: InstanceStatus?, lastDirtyTimestamp: Int64?)
-    case cancel(app: String, id: String)
-    case overrideStatus(app: String, id: String, status: InstanceStatus)
-    case removeOverride(app: String, id: String)
-
-    var app: String {
-        switch self {
-        case .register(let app, _), .renew(let app, _, _, _), .cancel(let app, _),
-             .overrideStatus(let app, _, _), .removeOverride(let app, _): app
-        }
+/// A change to send on: which instance, and what happened to it.
+struct ReplicatedChange: Sendable {
+    enum Kind: Sendable {
+        case register
+        case renew(status: InstanceStatus?, lastDirtyTimestamp: Int64?)
+        case cancel
+        case overrideStatus(InstanceStatus)
+        case removeOverride
     }
 
-    var id: String {
-        switch self {
-        case .register(_, let id), .renew(_, let id, _, _), .cancel(_, let id),
-             .overrideStatus(_, let id, _), .removeOverride(_, let id): id
-        }
+    let app: String
+    let id: String
+    let kind: Kind
+
+    static func register(app: String, id: String) -> Self { Self(app: app, id: id, kind: .register) }
+    static func renew(app: String, id: String, status: InstanceStatus?, lastDirtyTimestamp: Int64?) -> Self {
+        Self(app: app, id: id, kind: .renew(status: status, lastDirtyTimestamp: lastDirtyTimestamp))
     }
+    static func cancel(app: String, id: String) -> Self { Self(app: app, id: id, kind: .cancel) }
+    static func overrideStatus(app: String, id: String, status: InstanceStatus) -> Self { Self(app: app, id: id, kind: .overrideStatus(status)) }
+    static func removeOverride(app: String, id: String) -> Self { Self(app: app, id: id, kind: .removeOverride) }
 
     /// Changes waiting for one peer are kept per key: a later one replaces an earlier one of
     /// the same key, so that a peer that is slow or away costs one entry per instance.
     var key: String {
-        switch self {
+        switch kind {
         case .overrideStatus, .removeOverride: "\(app)/\(id)#status"
         default: "\(app)/\(id)"
         }
@@ -138,32 +138,28 @@ final class PeerReplication: Service, Sendable {
     private func send(_ change: ReplicatedChange, to peer: Peer) async -> String? {
         let instanceURL = peer.base + "apps/" + change.app + "/" + EurekaClient.quote(change.id)
         let headers = [(replicationHeader, "true"), ("Accept", "application/json")]
+        // Everything but a registration is one request to the instance's URL.
+        let method: String, url: String
+        switch change.kind {
+        case .register:
+            return await register(app: change.app, id: change.id, to: peer)
+        case .renew(let status, let dirty):
+            var query: [String] = []
+            if let status { query.append("status=\(status.rawValue)") }
+            if let dirty { query.append("lastDirtyTimestamp=\(dirty)") }
+            (method, url) = ("PUT", query.isEmpty ? instanceURL : instanceURL + "?" + query.joined(separator: "&"))
+        case .cancel:
+            (method, url) = ("DELETE", instanceURL)
+        case .overrideStatus(let status):
+            (method, url) = ("PUT", instanceURL + "/status?value=\(status.rawValue)")
+        case .removeOverride:
+            (method, url) = ("DELETE", instanceURL + "/status")
+        }
         do {
-            switch change {
-            case .register(let app, let id):
-                return await register(app: app, id: id, to: peer)
-            case .renew(let app, let id, let status, let dirty):
-                var url = instanceURL
-                var query: [String] = []
-                if let status { query.append("status=\(status.rawValue)") }
-                if let dirty { query.append("lastDirtyTimestamp=\(dirty)") }
-                if !query.isEmpty { url += "?" + query.joined(separator: "&") }
-                let response = try await client.request("PUT", url, headers: headers, timeout: Self.requestTimeout, maxBodyBytes: 64 * 1024)
-                // The peer does not know the instance (it was away, or evicted it): all of it.
-                if response.status == 404 { return await register(app: app, id: id, to: peer) }
-                return nil
-            case .cancel:
-                _ = try await client.request("DELETE", instanceURL, headers: headers, timeout: Self.requestTimeout, maxBodyBytes: 64 * 1024)
-                return nil
-            case .overrideStatus(_, _, let status):
-                _ = try await client.request("PUT", instanceURL + "/status?value=\(status.rawValue)", headers: headers,
-                                             timeout: Self.requestTimeout, maxBodyBytes: 64 * 1024)
-                return nil
-            case .removeOverride:
-                _ = try await client.request("DELETE", instanceURL + "/status", headers: headers,
-                                             timeout: Self.requestTimeout, maxBodyBytes: 64 * 1024)
-                return nil
-            }
+            let response = try await client.request(method, url, headers: headers, timeout: Self.requestTimeout, maxBodyBytes: 64 * 1024)
+            // A renewal the peer cannot place (it was away, or evicted the instance): all of it.
+            if case .renew = change.kind, response.status == 404 { return await register(app: change.app, id: change.id, to: peer) }
+            return nil
         } catch {
             return error.reason
         }
@@ -205,7 +201,7 @@ final class Peer: Sendable {
             let key = change.key
             if let waiting = pending.changes[key] {
                 // A renewal does not replace a registration that has not gone out yet.
-                if case .register = waiting, case .renew = change { return }
+                if case .register = waiting.kind, case .renew = change.kind { return }
             } else {
                 pending.order.append(key)
             }
