@@ -23,6 +23,8 @@ public struct HAInstances: Sendable, Equatable {
     public static let fileName = "ha-instances.yaml"
 
     public struct ComponentOverride: Sendable, Equatable {
+        /// The component's id.
+        public var id: String
         /// nil: as instance.env says.
         public var enabled: Bool?
         public var port: Int?
@@ -45,7 +47,7 @@ public struct HAInstances: Sendable, Equatable {
         public var ipAddress: String?
         public var bindAddress: String?
         /// In file order.
-        public var components: [(id: String, override: ComponentOverride)]
+        public var components: [ComponentOverride]
         /// `env:` entries, in file order.
         public var environment: [Value]
         /// Where the hostname, ipAddress and bindAddress were written.
@@ -53,14 +55,16 @@ public struct HAInstances: Sendable, Equatable {
         public var line: Int
 
         public func component(_ id: String) -> ComponentOverride? {
-            components.first { $0.id == id }?.override
+            components.first { $0.id == id }
         }
 
-        public static func == (lhs: Instance, rhs: Instance) -> Bool {
-            lhs.id == rhs.id && lhs.hostname == rhs.hostname && lhs.ipAddress == rhs.ipAddress
-                && lhs.bindAddress == rhs.bindAddress && lhs.environment == rhs.environment
-                && lhs.components.map(\.id) == rhs.components.map(\.id)
-                && lhs.components.map(\.override) == rhs.components.map(\.override)
+        /// The instance.env values the host's names and addresses stand for, with their lines:
+        /// hostname is ZOWE_EXPLORER_HOST, ipAddress ZOWE_IP_ADDRESS, bindAddress ZWE_BIND_ADDRESS.
+        public var addressValues: [Value] {
+            [("hostname", hostname, "ZOWE_EXPLORER_HOST"), ("ipAddress", ipAddress, "ZOWE_IP_ADDRESS"),
+             ("bindAddress", bindAddress, "ZWE_BIND_ADDRESS")].compactMap { field, value, key in
+                value.map { Value(key: key, value: $0, line: lines[field] ?? line) }
+            }
         }
     }
 
@@ -132,7 +136,7 @@ public struct HAInstances: Sendable, Equatable {
                         }
                     case "components":
                         for (component, settings) in try pairs(node, "haInstances.\(id).components") {
-                            var override = ComponentOverride(location: "\(path):\(settings.line):\(settings.column)")
+                            var override = ComponentOverride(id: component, location: "\(path):\(settings.line):\(settings.column)")
                             for (name, setting) in try pairs(settings, "haInstances.\(id).components.\(component)") {
                                 let text = try scalar(setting, "haInstances.\(id).components.\(component).\(name)")
                                 switch name {
@@ -153,7 +157,7 @@ public struct HAInstances: Sendable, Equatable {
                                     throw fail("unknown key '\(name)' for a component; use 'enabled' and 'port'", setting)
                                 }
                             }
-                            instance.components.append((component, override))
+                            instance.components.append(override)
                         }
                     case "env":
                         for (name, node) in try pairs(node, "haInstances.\(id).env") {

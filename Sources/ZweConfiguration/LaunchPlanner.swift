@@ -53,13 +53,8 @@ public enum LaunchPlanner {
                 ], location: haFile.path)], keystoreUsable: false)
             }
             haEntry = entry
-            var overrides: [EnvEntry] = []
-            for (field, key) in [("hostname", "ZOWE_EXPLORER_HOST"), ("ipAddress", "ZOWE_IP_ADDRESS"), ("bindAddress", "ZWE_BIND_ADDRESS")] {
-                let given = field == "hostname" ? entry.hostname : field == "ipAddress" ? entry.ipAddress : entry.bindAddress
-                if let given { overrides.append(EnvEntry(key: key, value: given, line: entry.lines[field] ?? entry.line, exported: true, file: haFile.path)) }
-            }
-            for value in entry.environment {
-                overrides.append(EnvEntry(key: value.key, value: value.value, line: value.line, exported: true, file: haFile.path))
+            let overrides = (entry.addressValues + entry.environment).map {
+                EnvEntry(key: $0.key, value: $0.value, line: $0.line, exported: true, file: haFile.path)
             }
             instance = EnvFile(path: instance.path, entries: instance.entries + overrides)
         }
@@ -171,19 +166,26 @@ public enum LaunchPlanner {
             }
         }
         requested += list(value("EXTERNAL_COMPONENTS")).map { ($0, true) }
+        /// Where a component id (or path) is: the runtime's components, then ZWE_EXTENSION_DIR.
+        func componentFolder(_ id: String) -> String? {
+            let extensionDirectory = value("ZWE_EXTENSION_DIR")
+            let candidates: [String] = id.hasPrefix("/") || id.contains("/")
+                ? [normalise(id, relativeTo: directory)]
+                : ["\(root)/components/\(id)"] + (extensionDirectory.isEmpty ? [] : ["\(normalise(extensionDirectory, relativeTo: directory))/\(id)"])
+            return candidates.first { isFolder($0) }
+        }
         if let haFile, let haEntry {
             let launchedByDefault = Set(requested.map(\.id))
             requested.removeAll { haEntry.component($0.id)?.enabled == false }
-            for (id, override) in haEntry.components where override.enabled == true && !requested.contains(where: { $0.id == id }) {
-                requested.append((id, true))
+            for override in haEntry.components where override.enabled == true && !requested.contains(where: { $0.id == override.id }) {
+                requested.append((override.id, true))
             }
             // Ports of this HA instance's components, by their manifest's port variable.
             var overrides: [EnvEntry] = []
-            for (id, override) in haEntry.components {
+            for override in haEntry.components {
                 guard let port = override.port else { continue }
-                let folder = ["\(root)/components/\(id)"] + (value("ZWE_EXTENSION_DIR").isEmpty ? [] : ["\(normalise(value("ZWE_EXTENSION_DIR"), relativeTo: directory))/\(id)"])
-                guard let variable = folder.lazy.compactMap({ try? ComponentManifest.load(componentDirectory: $0).healthCheck?.portVariable }).first else {
-                    findings.append(Diagnostic(MessageCatalog.haFileInvalid, ["reason": "component \(id) has no port variable (healthCheck.portVariable in its manifest), so its port cannot be set here"], location: override.location))
+                guard let variable = componentFolder(override.id).flatMap({ try? ComponentManifest.load(componentDirectory: $0).healthCheck?.portVariable }) else {
+                    findings.append(Diagnostic(MessageCatalog.haFileInvalid, ["reason": "component \(override.id) has no port variable (healthCheck.portVariable in its manifest), so its port cannot be set here"], location: override.location))
                     continue
                 }
                 overrides.append(EnvEntry(key: variable, value: "\(port)", line: override.portLine ?? haEntry.line, exported: true, file: haFile.path))
@@ -208,13 +210,9 @@ public enum LaunchPlanner {
             ], location: "\(haFile.path):\(haEntry.line)"))
         }
 
-        let extensionDirectory = value("ZWE_EXTENSION_DIR")
         var folders: [(id: String, folder: String)] = []
         for (id, explicit) in requested {
-            let candidates: [String] = id.hasPrefix("/") || id.contains("/")
-                ? [normalise(id, relativeTo: directory)]
-                : ["\(root)/components/\(id)"] + (extensionDirectory.isEmpty ? [] : ["\(normalise(extensionDirectory, relativeTo: directory))/\(id)"])
-            guard let folder = candidates.first(where: { isFolder($0) }) else {
+            guard let folder = componentFolder(id) else {
                 if explicit {
                     findings.append(Diagnostic(MessageCatalog.componentNotFound, ["id": id], location: location(instance["ZWE_LAUNCH_COMPONENTS"] != nil ? "ZWE_LAUNCH_COMPONENTS" : "EXTERNAL_COMPONENTS")))
                 } else {
