@@ -64,8 +64,7 @@ struct ExportKubernetesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The cluster's DNS domain.", valueName: "DOMAIN"))
     var clusterDomain = "cluster.local"
 
-    @Option(help: ArgumentHelp("For an instance with ha-instances.yaml: the HA instance whose settings are read (default: the short host name).", valueName: "ID"))
-    var haInstance: String?
+    @OptionGroup var ha: HAInstanceOption
 
     func run() throws {
         var problems: [Diagnostic] = []
@@ -86,7 +85,7 @@ struct ExportKubernetesCommand: ParsableCommand {
             throw fail([Diagnostic(MessageCatalog.exportSecretToTerminal)])
         }
 
-        let plan = try exportPlan(instanceDirectory, haInstance: haInstance)
+        let plan = try exportPlan(instanceDirectory, haInstance: ha.haInstance)
         var options = KubernetesExport.Options()
         options.namespace = namespace
         options.image = image
@@ -138,11 +137,10 @@ struct ExportSystemdCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The user the service runs as (User=).", valueName: "NAME"))
     var user: String?
 
-    @Option(help: ArgumentHelp("For an instance with ha-instances.yaml: the HA instance this host runs (default: the short host name).", valueName: "ID"))
-    var haInstance: String?
+    @OptionGroup var ha: HAInstanceOption
 
     func run() throws {
-        let plan = try exportPlan(instanceDirectory, haInstance: haInstance)
+        let plan = try exportPlan(instanceDirectory, haInstance: ha.haInstance)
         let environment = commandEnvironment()
         var carried: [String: String] = [:]
         for key in SystemdUnit.carriedVariables {

@@ -8,6 +8,12 @@ func currentProgram() -> String {
     (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
 }
 
+/// `--ha-instance ID`, which every command on an instance takes.
+struct HAInstanceOption: ParsableArguments {
+    @Option(help: ArgumentHelp("The HA instance: for an instance with ha-instances.yaml, one of its entries (default: the short host name).", valueName: "ID"))
+    var haInstance: String?
+}
+
 struct StartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "start",
@@ -24,8 +30,7 @@ struct StartCommand: ParsableCommand {
     @Option(name: .customShort("c"), help: ArgumentHelp("The instance directory.", valueName: "DIR"))
     var instanceDirectory: String
 
-    @Option(help: ArgumentHelp("The HA instance id (default: the short host name).", valueName: "ID"))
-    var haInstance: String?
+    @OptionGroup var ha: HAInstanceOption
 
     @Flag(help: "Run the launcher in this process instead of detaching it.")
     var foreground = false
@@ -41,10 +46,10 @@ struct StartCommand: ParsableCommand {
 
     func run() throws {
         if let component {
-            throw ExitCode(InstanceControl.operate(instanceDirectory: instanceDirectory, haInstance: haInstance, command: "start", component: component))
+            throw ExitCode(InstanceControl.operate(instanceDirectory: instanceDirectory, haInstance: ha.haInstance, command: "start", component: component))
         }
         var options = InstanceControl.StartOptions(
-            haInstance: haInstance, environment: commandEnvironment(),
+            haInstance: ha.haInstance, environment: commandEnvironment(),
             programRuntime: RuntimeDirectory.ofRunningProgram(), program: currentProgram())
         options.foreground = foreground
         options.noWait = noWait
@@ -74,12 +79,11 @@ struct StopCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Stop only this component.", valueName: "ID"))
     var component: String?
 
-    @Option(help: ArgumentHelp("The HA instance id, for an instance with ha-instances.yaml (default: the short host name).", valueName: "ID"))
-    var haInstance: String?
+    @OptionGroup var ha: HAInstanceOption
 
     func run() throws {
-        let status = component.map { InstanceControl.operate(instanceDirectory: instanceDirectory, haInstance: haInstance, command: "stop", component: $0) }
-            ?? InstanceControl.stop(instanceDirectory: instanceDirectory, haInstance: haInstance, timeout: timeout)
+        let status = component.map { InstanceControl.operate(instanceDirectory: instanceDirectory, haInstance: ha.haInstance, command: "stop", component: $0) }
+            ?? InstanceControl.stop(instanceDirectory: instanceDirectory, haInstance: ha.haInstance, timeout: timeout)
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -95,11 +99,10 @@ struct RestartCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The component to restart.", valueName: "ID"))
     var component: String
 
-    @Option(help: ArgumentHelp("The HA instance id, for an instance with ha-instances.yaml (default: the short host name).", valueName: "ID"))
-    var haInstance: String?
+    @OptionGroup var ha: HAInstanceOption
 
     func run() throws {
-        let status = InstanceControl.operate(instanceDirectory: instanceDirectory, haInstance: haInstance, command: "restart", component: component)
+        let status = InstanceControl.operate(instanceDirectory: instanceDirectory, haInstance: ha.haInstance, command: "restart", component: component)
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -120,8 +123,7 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Every running instance on this host.")
     var all = false
 
-    @Option(help: ArgumentHelp("The HA instance id, for an instance with ha-instances.yaml (default: the short host name).", valueName: "ID"))
-    var haInstance: String?
+    @OptionGroup var ha: HAInstanceOption
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -133,7 +135,7 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let status = all
             ? InstanceControl.statusAll(json: json, environment: ProcessInfo.processInfo.environment)
-            : InstanceControl.status(instanceDirectory: instanceDirectory!, haInstance: haInstance, json: json)
+            : InstanceControl.status(instanceDirectory: instanceDirectory!, haInstance: ha.haInstance, json: json)
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -152,11 +154,10 @@ struct LogsCommand: ParsableCommand {
     @Flag(help: "Keep printing what is added.")
     var follow = false
 
-    @Option(help: ArgumentHelp("The HA instance id, for an instance with ha-instances.yaml (default: the short host name).", valueName: "ID"))
-    var haInstance: String?
+    @OptionGroup var ha: HAInstanceOption
 
     func run() throws {
-        let status = InstanceControl.logs(instanceDirectory: instanceDirectory, haInstance: haInstance, component: component, follow: follow)
+        let status = InstanceControl.logs(instanceDirectory: instanceDirectory, haInstance: ha.haInstance, component: component, follow: follow)
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -18,8 +18,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .customShort("c"), help: ArgumentHelp("The instance directory.", valueName: "DIR"))
     var instanceDirectory: String
 
-    @Option(help: ArgumentHelp("The HA instance id (default: the short host name).", valueName: "ID"))
-    var haInstance: String?
+    @OptionGroup var ha: HAInstanceOption
 
     @Flag(help: "Print JSON: {\"errors\", \"warnings\", \"findings\": [...]}.")
     var json = false
@@ -27,7 +26,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let report = Preflight.run(
             instanceDirectory: instanceDirectory,
-            options: .init(haInstance: haInstance, environment: commandEnvironment(), programRuntime: RuntimeDirectory.ofRunningProgram()))
+            options: .init(haInstance: ha.haInstance, environment: commandEnvironment(), programRuntime: RuntimeDirectory.ofRunningProgram()))
         if json {
             print(report.json())
         } else {
