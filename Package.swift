@@ -209,6 +209,8 @@ let package = Package(
             dependencies: [
                 "ZweTestSupport", "ZweComponentRuntime", "ZwePKCS12", "ZweMessages",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .testTarget(
@@ -251,7 +253,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ZweEndToEndTests", dependencies: ["ZweConfiguration", "ZweTestSupport", "ZweExport"]),
+        .testTarget(
+            name: "ZweEndToEndTests",
+            dependencies: [
+                "ZweConfiguration", "ZweTestSupport", "ZweExport", "ZwePKCS12",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "ZweLauncherTests", dependencies: ["ZweLauncher", "ZweTestSupport"]),
         // The failure cases, security checks and bad input of quality.md against real instances;
         // run by scripts/reliability.sh, not by the plain test command.

@@ -57,11 +57,14 @@ public struct ComponentEnvironment: Sendable, Equatable {
     public var portVariable: String
     public var port: Int
     public var logLevel: ComponentLogLevel
+    /// WORKSPACE_DIR: the instance's workspace, where instance-wide state (the tokens ended by
+    /// a logout) lives.
+    public var workspaceDirectory: String?
 
     public init(
         componentID: String, jobName: String, keystore: String, keystorePassword: String, keyAlias: String,
         truststore: String, verifyMode: VerifyMode, bindAddress: String, portVariable: String, port: Int,
-        logLevel: ComponentLogLevel, safDirectory: String? = nil
+        logLevel: ComponentLogLevel, safDirectory: String? = nil, workspaceDirectory: String? = nil
     ) {
         self.componentID = componentID
         self.jobName = jobName
@@ -75,6 +78,7 @@ public struct ComponentEnvironment: Sendable, Equatable {
         self.portVariable = portVariable
         self.port = port
         self.logLevel = logLevel
+        self.workspaceDirectory = workspaceDirectory
     }
 
     /// Reads the environment of a component.
@@ -164,7 +168,7 @@ public struct ComponentEnvironment: Sendable, Equatable {
             jobName: optional("ZWE_JOB_NAME") ?? componentID,
             keystore: keystore, keystorePassword: password, keyAlias: alias, truststore: truststore,
             verifyMode: mode, bindAddress: bindAddress, portVariable: portVariable, port: port,
-            logLevel: logLevel, safDirectory: safDirectory)
+            logLevel: logLevel, safDirectory: safDirectory, workspaceDirectory: optional("WORKSPACE_DIR"))
     }
 
     /// The address as it is written in a URL (IPv6 in brackets).

@@ -12,20 +12,26 @@ public struct TokenClaims: Codable, Sendable, Equatable {
     /// Issued at and expires, seconds since 1970.
     public var iat: Int64
     public var exp: Int64
+    /// Not before, seconds since 1970: this gateway does not set it, but a token that carries
+    /// it is not valid before it.
+    public var nbf: Int64?
     public var iss: String
     /// A unique id, by which a logout ends the token.
     public var jti: String
-    /// The z/OSMF session cookie (`name=value`) got at login, sent instead of the Zowe token
-    /// to services whose authentication scheme is `zosmf`.
-    public var zosmf: String?
+    /// The z/OSMF session cookie (`name=value`) got at login, sealed with AES-GCM under a key
+    /// derived from the jwtsecret key and bound to `jti` (`TokenSigner.seal`): whoever holds
+    /// the token cannot read or reuse the session; the gateway and the services that hold the
+    /// keystore open it, to send it instead of the Zowe token to `zosmf` services.
+    public var zss: String?
 
-    public init(sub: String, iat: Int64, exp: Int64, iss: String, jti: String, zosmf: String?) {
+    public init(sub: String, iat: Int64, exp: Int64, nbf: Int64? = nil, iss: String, jti: String, zss: String?) {
         self.sub = sub
         self.iat = iat
         self.exp = exp
+        self.nbf = nbf
         self.iss = iss
         self.jti = jti
-        self.zosmf = zosmf
+        self.zss = zss
     }
 }
 
@@ -41,10 +47,23 @@ public struct TokenSigner: Sendable {
     }
 
     public let key: Key
+    /// The AES-256 key that seals the z/OSMF session inside a token: HKDF-SHA256 of the
+    /// private key, so that every holder of the keystore derives the same one and nobody else can.
+    private let sessionKey: SymmetricKey
     public static let issuer = "APIML"
 
     public init(key: Key) {
         self.key = key
+        let secret: Data
+        switch key {
+        case .rsa(let key): secret = key.derRepresentation
+        case .p256(let key): secret = key.rawRepresentation
+        case .p384(let key): secret = key.rawRepresentation
+        case .p521(let key): secret = key.rawRepresentation
+        }
+        sessionKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: SymmetricKey(data: secret), salt: Data("zwe-apiml-token".utf8),
+            info: Data("z/OSMF session".utf8), outputByteCount: 32)
     }
 
     public var algorithm: String {
@@ -132,18 +151,19 @@ public struct TokenSigner: Sendable {
     public enum VerifyFailure: Error, Equatable {
         case malformed
         case badSignature
-        case expired
     }
 
-    /// The claims of a token this key signed, when it has not expired at `now`.
-    public func verify(_ token: String, now: Int64) throws(VerifyFailure) -> TokenClaims {
+    /// The claims of a token this key signed. Only the signature, the algorithm and the issuer
+    /// are judged here; times and revocation are `TokenValidator`'s.
+    public func verifiedClaims(_ token: String) throws(VerifyFailure) -> TokenClaims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerData = Self.decode(parts[0]), let payload = Self.decode(parts[1]),
               let signature = Self.decode(parts[2]) else { throw .malformed }
         // The algorithm is ours, never the token's: a token that names another one ("none",
-        // HS256 with the public key as secret) is refused.
+        // HS256 with the public key as secret) is refused. So is one with critical extensions
+        // (RFC 7515 4.1.11): none is understood here.
         guard let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any],
-              header["alg"] as? String == algorithm else { throw .badSignature }
+              header["alg"] as? String == algorithm, header["crit"] == nil else { throw .badSignature }
         let input = Data(parts[0].utf8) + Data(".".utf8) + Data(parts[1].utf8)
         let valid: Bool
         switch key {
@@ -164,8 +184,23 @@ public struct TokenSigner: Sendable {
         guard let claims = try? JSONDecoder().decode(TokenClaims.self, from: payload), claims.iss == Self.issuer else {
             throw .malformed
         }
-        guard claims.exp > now else { throw .expired }
         return claims
+    }
+
+    /// The z/OSMF session `name=value`, sealed for a token with the id `jti`.
+    public func seal(session: String, jti: String) throws -> String {
+        let box = try AES.GCM.seal(Data(session.utf8), using: sessionKey, authenticating: Data(jti.utf8))
+        guard let combined = box.combined else { throw VerifyFailure.malformed }
+        return Self.base64URL(combined)
+    }
+
+    /// The z/OSMF session of a token, or nil when it carries none or the seal does not open
+    /// (another key sealed it, or it was moved from another token).
+    public func session(of claims: TokenClaims) -> String? {
+        guard let sealed = claims.zss, let data = Self.decode(sealed[...]),
+              let box = try? AES.GCM.SealedBox(combined: data),
+              let plain = try? AES.GCM.open(box, using: sessionKey, authenticating: Data(claims.jti.utf8)) else { return nil }
+        return String(decoding: plain, as: UTF8.self)
     }
 
     static func base64URL(_ data: Data) -> String {

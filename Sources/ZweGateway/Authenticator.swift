@@ -1,13 +1,13 @@
 import Crypto
 import Foundation
 import Logging
-import Synchronization
 import ZweComponentRuntime
 import ZweMessages
 
 /// Logins, tokens and logouts: checks a user name and password with the configured provider
 /// (z/OSMF, or a users file), issues the apimlAuthenticationToken signed with the jwtsecret
-/// key, checks tokens, and remembers the ones ended by a logout until they expire.
+/// key, checks tokens with the instance's one `TokenValidator`, and ends them at logout in the
+/// instance's revocation list, with the z/OSMF session behind them.
 final class Authenticator: Sendable {
     enum LoginOutcome: Sendable, Equatable {
         /// Accepted; with the z/OSMF session cookie (`name=value`) when z/OSMF issued one.
@@ -16,19 +16,21 @@ final class Authenticator: Sendable {
         case unavailable(reason: String)
     }
 
-    let signer: TokenSigner
+    let validator: TokenValidator
     let provider: AuthenticationProvider
     let lifetime: Duration
     private let client: SouthboundClient
-    private let loggedOut = Mutex([String: Int64]())
+    private let logger: Logger
 
+    var signer: TokenSigner { validator.signer }
     static let cookieName = ZoweTokenLocation.cookieName
 
-    init(signer: TokenSigner, provider: AuthenticationProvider, lifetime: Duration, client: SouthboundClient) {
-        self.signer = signer
+    init(validator: TokenValidator, provider: AuthenticationProvider, lifetime: Duration, client: SouthboundClient, logger: Logger) {
+        self.validator = validator
         self.provider = provider
         self.lifetime = lifetime
         self.client = client
+        self.logger = logger
     }
 
     // MARK: - Credentials
@@ -105,38 +107,41 @@ final class Authenticator: Sendable {
 
     func issue(user: String, zosmfCookie: String?, now: Date = Date()) throws -> (token: String, claims: TokenClaims) {
         let issued = Int64(now.timeIntervalSince1970)
+        let jti = UUID().uuidString
+        let sealed = try zosmfCookie.map { try signer.seal(session: $0, jti: jti) }
         let claims = TokenClaims(sub: user, iat: issued, exp: issued + lifetime.components.seconds,
-                                 iss: TokenSigner.issuer, jti: UUID().uuidString, zosmf: zosmfCookie)
+                                 iss: TokenSigner.issuer, jti: jti, zss: sealed)
         return (try signer.sign(claims), claims)
     }
 
-    enum TokenProblem: Error, Equatable {
-        case missing
-        case invalid
-        case expired
-    }
-
     /// The claims of a valid token that no logout has ended.
-    func check(_ token: String?, now: Date = Date()) -> Result<TokenClaims, TokenProblem> {
-        guard let token, !token.isEmpty else { return .failure(.missing) }
-        let seconds = Int64(now.timeIntervalSince1970)
-        do {
-            let claims = try signer.verify(token, now: seconds)
-            if loggedOut.withLock({ $0[claims.jti] != nil }) { return .failure(.invalid) }
-            return .success(claims)
-        } catch .expired {
-            return .failure(.expired)
-        } catch {
-            return .failure(.invalid)
-        }
+    func check(_ token: String?, now: Date = Date()) -> Result<TokenClaims, TokenValidator.Problem> {
+        validator.validate(token, now: Int64(now.timeIntervalSince1970))
     }
 
-    /// Ends a token; forgotten once it would have expired anyway.
-    func logout(_ claims: TokenClaims, now: Date = Date()) {
-        let seconds = Int64(now.timeIntervalSince1970)
-        loggedOut.withLock { ended in
-            ended = ended.filter { $0.value > seconds }
-            ended[claims.jti] = claims.exp
+    /// The z/OSMF session (`name=value`) a token was issued with.
+    func zosmfSession(_ claims: TokenClaims) -> String? {
+        signer.session(of: claims)
+    }
+
+    /// Ends a token for every component of the instance, then the z/OSMF session behind it.
+    /// The token is ended even when z/OSMF cannot be reached; that is logged.
+    func logout(_ claims: TokenClaims) async throws(TokenRevocations.WriteError) {
+        try validator.revocations.revoke(claims.jti, expires: claims.exp)
+        guard case .zosmf(let host, let port) = provider, let session = zosmfSession(claims) else { return }
+        let urlHost = host.contains(":") ? "[\(host)]" : host
+        let url = "https://\(urlHost):\(port)/zosmf/services/authenticate"
+        do {
+            let response = try await client.request(
+                "DELETE", url, headers: [("Cookie", session), ("X-CSRF-ZOSMF-HEADER", "true")],
+                timeout: .seconds(30), maxBodyBytes: 64 * 1024)
+            // 401: z/OSMF had already ended the session (it expired, or it was restarted without it).
+            guard (200..<300).contains(response.status) || response.status == 401 else {
+                logger.warning("\(Diagnostic(MessageCatalog.gatewayZOSMFLogoutFailed, ["user": claims.sub, "reason": "z/OSMF at \(url) answered HTTP status \(response.status)"]))")
+                return
+            }
+        } catch {
+            logger.warning("\(Diagnostic(MessageCatalog.gatewayZOSMFLogoutFailed, ["user": claims.sub, "reason": "z/OSMF at \(url): \(error.reason)"]))")
         }
     }
 

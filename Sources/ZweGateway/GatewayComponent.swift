@@ -52,7 +52,7 @@ public enum GatewayComponent {
         let component = settings.componentID
         let logger = base.logger
         let gatewaySettings = try GatewaySettings.read(component: component, environment: environment)
-        let signer = try TokenSigner.load(settings)
+        let validator = try TokenValidator.load(settings)
 
         let clientTLS: NIOSSLContext
         let serverTLS: NIOSSLContext
@@ -76,8 +76,8 @@ public enum GatewayComponent {
         let pools = UpstreamPools(group: group, tls: clientTLS, connectTimeout: .nanoseconds(
             connectTimeout.components.seconds * 1_000_000_000 + connectTimeout.components.attoseconds / 1_000_000_000))
         let routing = Routing()
-        let authenticator = Authenticator(signer: signer, provider: gatewaySettings.provider,
-                                          lifetime: gatewaySettings.tokenLifetime, client: client)
+        let authenticator = Authenticator(validator: validator, provider: gatewaySettings.provider,
+                                          lifetime: gatewaySettings.tokenLifetime, client: client, logger: logger)
         let endpoints = LocalEndpoints(routing: routing, authenticator: authenticator, version: version(environment),
                                        metrics: base.metrics)
         let context = GatewayContext(routing: routing, pools: pools, settings: gatewaySettings, endpoints: endpoints,

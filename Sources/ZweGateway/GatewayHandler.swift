@@ -329,7 +329,7 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         let authorization = headers["authorization"]
         guard let token = Authenticator.token(cookies: cookies, authorization: authorization),
               case .success(let claims) = gateway.endpoints.authenticator.check(token),
-              let session = claims.zosmf else { return headers }
+              let session = gateway.endpoints.authenticator.zosmfSession(claims) else { return headers }
         var converted = headers
         converted.remove(name: "cookie")
         let others = cookies.flatMap { $0.split(separator: ";") }

@@ -71,7 +71,8 @@ struct LocalEndpoints: Sendable {
         case ["auth", "query"]:
             return now(only([.GET], head, path) ?? query(head, path: path))
         case ["auth", "logout"]:
-            return now(only([.POST, .DELETE], head, path) ?? logout(head, path: path))
+            if let refused = only([.POST, .DELETE], head, path) { return now(refused) }
+            return loop.makeFutureWithTask { await self.logout(head, path: path) }
         default:
             return now(.error(.notFound, Diagnostic(MessageCatalog.gatewayNoRoute, ["path": path])))
         }
@@ -170,10 +171,10 @@ struct LocalEndpoints: Sendable {
                             authorization: head.headers[canonicalForm: "authorization"].map(String.init))
     }
 
-    private func tokenError(_ problem: Authenticator.TokenProblem, path: String) -> GatewayResponse {
+    private func tokenError(_ problem: TokenValidator.Problem, path: String) -> GatewayResponse {
         switch problem {
         case .missing: .error(.unauthorized, Diagnostic(MessageCatalog.gatewayAuthenticationRequired, ["path": path]))
-        case .invalid: .error(.unauthorized, Diagnostic(MessageCatalog.gatewayTokenNotValid))
+        case .invalid, .notYetValid, .revoked: .error(.unauthorized, Diagnostic(MessageCatalog.gatewayTokenNotValid))
         case .expired: .error(.unauthorized, Diagnostic(MessageCatalog.gatewayTokenExpired))
         }
     }
@@ -193,12 +194,16 @@ struct LocalEndpoints: Sendable {
         }
     }
 
-    private func logout(_ head: HTTPRequestHead, path: String) -> GatewayResponse {
+    private func logout(_ head: HTTPRequestHead, path: String) async -> GatewayResponse {
         switch authenticator.check(token(head)) {
         case .failure(let problem):
             return tokenError(problem, path: path)
         case .success(let claims):
-            authenticator.logout(claims)
+            do {
+                try await authenticator.logout(claims)
+            } catch {
+                return .error(.internalServerError, Diagnostic(MessageCatalog.gatewayLogoutFailed, ["path": path, "reason": error.description]))
+            }
             var headers = HTTPHeaders()
             headers.add(name: "Set-Cookie", value: "\(Authenticator.cookieName)=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0")
             return GatewayResponse(status: .noContent, headers: headers)

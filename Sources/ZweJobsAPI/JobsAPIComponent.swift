@@ -38,7 +38,7 @@ public enum JobsAPIComponent {
         let component = settings.componentID
         let discovery = try EurekaClientConfiguration.read(component: component, environment: environment)
         let client = try SouthboundClient(identity: server.identity, mode: settings.verifyMode, logger: server.logger)
-        let signer = try TokenSigner.load(settings)
+        let validator = try TokenValidator.load(settings)
 
         var zosmf: ZOSMFJobs?
         if let host = environment["ZOSMF_HOST"]?.trimmingCharacters(in: .whitespaces), !host.isEmpty {
@@ -52,7 +52,7 @@ public enum JobsAPIComponent {
         } else {
             server.logger.warning("\(Diagnostic(MessageCatalog.jobsNoZOSMF, ["component": component]))")
         }
-        let routes = JobsRoutes(zosmf: zosmf, signer: signer)
+        let routes = JobsRoutes(zosmf: zosmf, validator: validator)
         for prefix in ["/api/v1/jobs", "/api/v2/jobs"] { routes.add(to: server.router, prefix: prefix) }
 
         let eureka = EurekaClient(registration: registration, port: settings.port, configuration: discovery,
@@ -65,7 +65,7 @@ public enum JobsAPIComponent {
 /// The jobs API's endpoints under one prefix.
 struct JobsRoutes: Sendable {
     let zosmf: ZOSMFJobs?
-    let signer: TokenSigner
+    let validator: TokenValidator
 
     func add(to router: Router<ComponentRequestContext>, prefix: String) {
         let base = RouterPath(stringLiteral: prefix)
@@ -180,14 +180,13 @@ struct JobsRoutes: Sendable {
             throw JobsError(status: 401, message: "Authentication is required: log in through the gateway (POST /gateway/api/v1/auth/login) or send Basic credentials")
         }
         let claims: TokenClaims
-        do {
-            claims = try signer.verify(token, now: Int64(Date().timeIntervalSince1970))
-        } catch .expired {
-            throw JobsError(status: 401, message: "The token has expired: log in again")
-        } catch {
-            throw JobsError(status: 401, message: "Token is not valid")
+        switch validator.validate(token) {
+        case .success(let valid): claims = valid
+        case .failure(.expired): throw JobsError(status: 401, message: "The token has expired: log in again")
+        case .failure(.revoked): throw JobsError(status: 401, message: "Token is not valid: it was ended by a logout; log in again")
+        case .failure: throw JobsError(status: 401, message: "Token is not valid")
         }
-        guard let session = claims.zosmf else {
+        guard let session = validator.signer.session(of: claims) else {
             throw JobsError(status: 401, message: "The token of user \(claims.sub) carries no z/OSMF session: the gateway must check logins against z/OSMF (APIML_SECURITY_AUTH_PROVIDER=zosmf), or send Basic credentials")
         }
         return .session(session)

@@ -64,6 +64,10 @@ extension MessageCatalog {
         "ZWEAG106E", "Request method '{method}' is not supported for URL '{path}'",
         cause: "This endpoint of the gateway answers other methods.",
         fix: "Use {allowed}.")
+    public static let gatewayLogoutFailed = MessageDefinition(
+        "ZWEAG130E", "The token for URL '{path}' could not be ended: {reason}",
+        cause: "A logout writes the token's id into the instance's list of revoked tokens (WORKSPACE_DIR/api-mediation/revoked-tokens.json); the write failed, so the token is still valid.",
+        fix: "Make WORKSPACE_DIR/api-mediation writable by the user the components run as and free space on its file system, then log out again.")
 
     // MARK: The gateway's own log (ZWEL1800-1849)
     public static let gatewayRegistryUnreachable = MessageDefinition(
@@ -86,14 +90,18 @@ extension MessageCatalog {
         "ZWEL1804E", "gateway: APIML_SECURITY_AUTH_PROVIDER is '{value}'; it must be zosmf or file",
         cause: "The gateway checks logins against z/OSMF (zosmf, the default when ZOSMF_HOST is set) or against ZWE_USERS_FILE (file).",
         fix: "Set APIML_SECURITY_AUTH_PROVIDER=zosmf with ZOSMF_HOST and ZOSMF_PORT, or APIML_SECURITY_AUTH_PROVIDER=file with ZWE_USERS_FILE.")
+    public static let gatewayZOSMFLogoutFailed = MessageDefinition(
+        "ZWEL1805W", "gateway: the token of {user} is ended, but its z/OSMF session could not be: {reason}",
+        cause: "A logout also ends the z/OSMF session the token was issued with (DELETE /zosmf/services/authenticate); z/OSMF did not confirm it.",
+        fix: "Nothing for the Zowe token, which no component accepts any more; the z/OSMF session ends at its own expiry. Check that z/OSMF runs at ZOSMF_HOST:ZOSMF_PORT.")
 
     /// The messages of this file, in id order.
     public static let gatewayMessages: [MessageDefinition] = [
         gatewayNoRoute, gatewayNoInstanceUp, gatewayAllInstancesFailed, gatewayTLSFailure, gatewayTimeout,
         gatewayEncodedCharacters, gatewayBadRequest, gatewayRequestTooLarge, gatewayTokenNotValid, gatewayTokenExpired,
         gatewayAuthenticationUnavailable, gatewayAuthenticationRequired, gatewayMethodNotAllowed,
-        gatewayInvalidCredentials, gatewayCredentialsMissing,
+        gatewayInvalidCredentials, gatewayCredentialsMissing, gatewayLogoutFailed,
         gatewayRegistryUnreachable, gatewayRegistryRead, gatewayUsersFileUnreadable, gatewayJWTKeyMissing,
-        gatewayAuthProviderInvalid,
+        gatewayAuthProviderInvalid, gatewayZOSMFLogoutFailed,
     ]
 }

@@ -69,6 +69,11 @@ public func componentEnvironment(_ keystore: Keystore, _ extra: [String: String]
     var environment = keystore.environment
     environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
     environment["SWIFT_BACKTRACE"] = "enable=no"
+    // The launcher always sets WORKSPACE_DIR; a component started alone gets a workspace of
+    // its own (where its tokens' revocation list lives) unless the test shares one.
+    if extra["WORKSPACE_DIR"] == nil, let workspace = try? TemporaryPaths.makeDirectory("workspace") {
+        environment["WORKSPACE_DIR"] = workspace
+    }
     environment.merge(extra) { _, new in new }
     return environment
 }
