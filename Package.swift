@@ -90,6 +90,8 @@ let package = Package(
             name: "ZweComponentRuntime",
             dependencies: [
                 "ZweMessages", "ZwePKCS12", "ZweKeyring",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

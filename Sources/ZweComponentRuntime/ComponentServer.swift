@@ -128,15 +128,20 @@ public struct ComponentServer {
         let urlHost = environment.urlHost
         let logger = self.logger
         let check = spec.clientCertificates == .request ? clientCertificateCheck : nil
+        let callers = CallerLog(component: component, logger: logger)
+        let asksForCertificates = spec.clientCertificates != .none
         let application = Application(
             router: router,
             server: HTTPServerBuilder { responder in
                 do {
                     if let check {
-                        return NoDelayChannel(base: CheckedClientTLSChannel(
-                            base: HTTP1Channel(responder: responder), context: try NIOSSLContext(configuration: tls), check: check))
+                        return NoDelayChannel(base: CallerLoggingChannel(base: CheckedClientTLSChannel(
+                            base: HTTP1Channel(responder: responder), context: try NIOSSLContext(configuration: tls), check: check),
+                            log: callers))
                     }
-                    return NoDelayChannel(base: try TLSChannel(HTTP1Channel(responder: responder), tlsConfiguration: tls))
+                    let plain = try TLSChannel(HTTP1Channel(responder: responder), tlsConfiguration: tls)
+                    if asksForCertificates { return NoDelayChannel(base: CallerLoggingChannel(base: plain, log: callers)) }
+                    return NoDelayChannel(base: plain)
                 } catch {
                     // A key or chain the TLS library refuses: said as such, not as a server failure.
                     throw Diagnostic(MessageCatalog.runtimeTLSSetupFailed,

@@ -1,5 +1,6 @@
 import Foundation
 import NIOSSL
+import X509
 import ZweKeyring
 import ZweMessages
 import ZwePKCS12
@@ -27,6 +28,12 @@ public struct TLSIdentity: Sendable {
     /// Leaf first.
     public let certificateChain: [NIOSSLCertificate]
     public let trustRoots: [NIOSSLCertificate]
+    /// The trust roots that may vouch for a client: only certificate authorities (basic
+    /// constraints cA, and keyCertSign when the certificate states its key usage), and not the
+    /// entries trusted as z/OSMF's (`zosmf00`, `zosmf01`, ...), which are there to check z/OSMF,
+    /// not to let whoever holds z/OSMF's key call this component. A leaf in the truststore is
+    /// trusted as a server, never as a client.
+    public let clientCertificateAnchors: [NIOSSLCertificate]
     /// Names the component in messages.
     public let component: String
     public let truststorePath: String
@@ -87,9 +94,12 @@ public struct TLSIdentity: Sendable {
             try PKCS12Store.certificates(in: bytes, password: password)
         }
         var roots: [NIOSSLCertificate] = []
+        var anchors: [NIOSSLCertificate] = []
         for certificate in trusted {
             do {
-                roots.append(try NIOSSLCertificate(bytes: certificate.der, format: .der))
+                let root = try NIOSSLCertificate(bytes: certificate.der, format: .der)
+                roots.append(root)
+                if Self.mayVouchForClients(certificate.der, alias: certificate.alias) { anchors.append(root) }
             } catch {
                 throw Diagnostic(MessageCatalog.runtimeKeyUnusable, [
                     "component": component, "what": "certificate", "alias": certificate.alias ?? "(no alias)",
@@ -98,7 +108,7 @@ public struct TLSIdentity: Sendable {
             }
         }
         return TLSIdentity(alias: foundAlias, privateKey: key, certificateChain: chain, trustRoots: roots,
-                           component: component, truststorePath: truststore)
+                           clientCertificateAnchors: anchors, component: component, truststorePath: truststore)
     }
 
     /// A key ring of the simulated SAF database: the certificate labelled KEY_ALIAS with its
@@ -150,8 +160,20 @@ public struct TLSIdentity: Sendable {
         for authority in content.authorities where authority != labelled {
             if let certificates = try? NIOSSLCertificate.fromPEMBytes(Array(authority.certificatePEM.utf8)) { chain += certificates }
         }
+        let anchors = roots.filter { Self.mayVouchForClients((try? $0.toDERBytes()) ?? [], alias: nil) }
         return TLSIdentity(alias: labelled.label, privateKey: key, certificateChain: chain, trustRoots: roots,
-                           component: component, truststorePath: truststore)
+                           clientCertificateAnchors: anchors, component: component, truststorePath: truststore)
+    }
+
+    /// Whether a truststore certificate may be a client-certificate anchor (see
+    /// `clientCertificateAnchors`).
+    public static func mayVouchForClients(_ der: [UInt8], alias: String?) -> Bool {
+        if let alias = alias?.lowercased(), alias.hasPrefix("zosmf"), alias.dropFirst(5).allSatisfy(\.isNumber),
+           alias.count > 5 { return false }
+        guard let certificate = try? Certificate(derEncoded: der),
+              case .isCertificateAuthority = try? certificate.extensions.basicConstraints else { return false }
+        if let usage = try? certificate.extensions.keyUsage, !usage.keyCertSign { return false }
+        return true
     }
 
     private static func readStore<Content>(
@@ -227,7 +249,7 @@ public struct TLSIdentity: Sendable {
             configuration.certificateVerification = .none
         case .request, .require:
             try requireTrustRoots(for: "checking client certificates")
-            configuration.trustRoots = .certificates(trustRoots)
+            configuration.trustRoots = .certificates(clientCertificateAnchors)
             // Clients holding several certificates pick the one our CAs issued.
             configuration.sendCANameList = true
             configuration.certificateVerification = clientCertificates == .require

@@ -64,7 +64,7 @@ public enum DiscoveryService {
         // The TLS layer takes any client certificate (or none) and records whether it chains to
         // the truststore; the middleware of /eureka turns "no" into 403. In DISABLED mode the
         // verdict is not looked at, and a certificate from another CA must not break TLS either.
-        let verifier = ClientCertificateVerifier(trustRoots: server.identity.trustRoots)
+        let verifier = ClientCertificateVerifier(trustRoots: server.identity.clientCertificateAnchors)
         server.clientCertificateCheck = { verifier.check($0) }
         var api = EurekaAPI(registry: registry, logger: logger)
         // The other discovery services of ZWE_DISCOVERY_SERVICES_LIST get every change made here.

@@ -57,7 +57,9 @@ public enum GatewayComponent {
         let clientTLS: NIOSSLContext
         let serverTLS: NIOSSLContext
         let clientConfiguration = try base.identity.clientConfiguration(mode: settings.verifyMode)
-        var serverConfiguration = try base.identity.serverConfiguration(clientCertificates: .none)
+        // As the component says (`.request`): a client certificate is asked for, and one that is
+        // given must chain to the truststore's certificate authorities.
+        var serverConfiguration = try base.identity.serverConfiguration(clientCertificates: spec.clientCertificates)
         serverConfiguration.sslContextCallback = base.identitySource.handshakeOverride
         do {
             clientTLS = try NIOSSLContext(configuration: clientConfiguration)

@@ -77,6 +77,10 @@ extension MessageCatalog {
         "ZWEL1517W", "{component}: the stores cannot be read again ({reason}); the certificate in use stays",
         cause: "SIGHUP came, but the keystore or truststore as zowe-certificates.env names them cannot be opened now.",
         fix: "Check the keystore directory ('zwe certificate verify'), then send SIGHUP again or restart the component.")
+    public static let runtimeCaller = MessageDefinition(
+        "ZWEL1530I", "{component}: called with the client certificate '{subject}' issued by '{issuer}' from {address}",
+        cause: "The first connection with this certificate since the component started; it chains to the truststore's certificate authorities (a certificate that does not is refused in the TLS handshake). Later connections with it are logged at DEBUG level.",
+        fix: "No action needed.")
 
     /// The runtime's messages, in id order.
     public static let runtimeMessages: [MessageDefinition] = [
@@ -84,6 +88,6 @@ extension MessageCatalog {
         runtimeStoreWrongPassword, runtimeStoreNotPKCS12, runtimeAliasNotFound, runtimeAliasNotAKey,
         runtimeKeyUnusable, runtimeTruststoreEmpty, runtimeCannotListen, runtimeTLSSetupFailed,
         runtimeServerFailed, runtimeUnknownComponent, runtimeUsage, runtimeKeyringUnusable, runtimeIdentityReloaded,
-        runtimeIdentityNotReloaded,
+        runtimeIdentityNotReloaded, runtimeCaller,
     ]
 }

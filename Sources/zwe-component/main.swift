@@ -15,10 +15,14 @@ let components: [ComponentSpec] = [
     // The registry asks for a client certificate without requiring one: health checks come
     // without, registrations with one, and the registry decides per path.
     ComponentSpec(id: "discovery", portVariable: "DISCOVERY_PORT", clientCertificates: .request),
-    ComponentSpec(id: "gateway", portVariable: "GATEWAY_PORT"),
-    ComponentSpec(id: "api-catalog", portVariable: "CATALOG_PORT"),
-    ComponentSpec(id: "jobs-api", portVariable: "JOBS_API_PORT"),
-    ComponentSpec(id: "explorer-jes", portVariable: "JES_EXPLORER_UI_PORT"),
+    // The gateway asks for one (a client without one still connects); one that is presented
+    // must chain to the truststore's certificate authorities.
+    ComponentSpec(id: "gateway", portVariable: "GATEWAY_PORT", clientCertificates: .request),
+    // The services behind the gateway ask the same, and log whose certificate called them:
+    // the gateway's, when it routes to them.
+    ComponentSpec(id: "api-catalog", portVariable: "CATALOG_PORT", clientCertificates: .request),
+    ComponentSpec(id: "jobs-api", portVariable: "JOBS_API_PORT", clientCertificates: .request),
+    ComponentSpec(id: "explorer-jes", portVariable: "JES_EXPLORER_UI_PORT", clientCertificates: .request),
 ]
 
 let usage = """

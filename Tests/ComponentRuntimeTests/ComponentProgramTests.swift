@@ -69,7 +69,7 @@ struct ComponentProgramTests {
         }
     }
 
-    @Test("discovery asks for a client certificate and accepts one from the instance CA; gateway does not ask")
+    @Test("discovery and the gateway ask for a client certificate of the instance CA and accept one; a client without one connects")
     func clientCertificates() async throws {
         let keystore = try await Keystore.make("EC-P256")
 
@@ -85,8 +85,13 @@ struct ComponentProgramTests {
 
         let (gateway, gatewayPort) = try await Self.start("gateway", keystore)
         defer { gateway.stop() }
-        let notAsked = try await runTool("openssl", ["s_client", "-connect", "127.0.0.1:\(gatewayPort)", "-CAfile", keystore.caCertificate])
-        #expect(notAsked.stdout.contains("No client certificate CA names sent"), "\(notAsked)")
+        let gatewayAsks = try await runTool("openssl", ["s_client", "-connect", "127.0.0.1:\(gatewayPort)", "-CAfile", keystore.caCertificate])
+        #expect(gatewayAsks.stdout.contains("Acceptable client certificate CA names"), "\(gatewayAsks)")
+        let withOne = try await curl("https://127.0.0.1:\(gatewayPort)/application/health", ca: keystore.caCertificate,
+                                     extra: ["--cert", keystore.certificate, "--key", keystore.privateKey])
+        #expect(withOne.status == 200, "\(withOne.result)")
+        let withNone = try await curl("https://127.0.0.1:\(gatewayPort)/application/health", ca: keystore.caCertificate)
+        #expect(withNone.status == 200, "\(withNone.result)")
     }
 
     @Test("Log lines have the launcher's form; DEBUG logs one line per request, INFO none")

@@ -134,4 +134,18 @@ struct TLSIdentityTests {
             #expect(error.id == "ZWEL1509E")
         }
     }
+
+    @Test("Client-certificate anchors are the truststore's CAs: not a leaf, not an entry trusted as z/OSMF's")
+    func clientAnchors() async throws {
+        let keystore = try await Keystore.make("EC-P256")
+        let identity = try load(keystore)
+        let ca = try NIOSSLCertificate.fromPEMFile(keystore.caCertificate)[0].toDERBytes()
+        let leaf = try NIOSSLCertificate.fromPEMFile(keystore.certificate)[0].toDERBytes()
+        #expect(TLSIdentity.mayVouchForClients(ca, alias: "localca"))
+        #expect(TLSIdentity.mayVouchForClients(ca, alias: nil))
+        #expect(!TLSIdentity.mayVouchForClients(leaf, alias: "localhost"))
+        #expect(!TLSIdentity.mayVouchForClients(ca, alias: "zosmf00") && !TLSIdentity.mayVouchForClients(ca, alias: "ZOSMF12"))
+        #expect(TLSIdentity.mayVouchForClients(ca, alias: "zosmfca"), "only Zowe's zosmfNN names mark z/OSMF's entries")
+        #expect(try identity.clientCertificateAnchors.map { try $0.toDERBytes() } == [ca])
+    }
 }
