@@ -33,7 +33,7 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         // Env files, manifests and the resolution of an instance's configuration.
-        .target(name: "ZweConfiguration", dependencies: ["ZweMessages", "CZweYAML"]),
+        .target(name: "ZweConfiguration", dependencies: ["ZweMessages", "ZweKeyMaterial", "CZweYAML"]),
         // PKCS#12 reading and writing on the system OpenSSL 3 (libssl-dev), behind a
         // small C API of its own so that no Swift file ever sees OpenSSL's headers.
         .target(
@@ -42,11 +42,14 @@ let package = Package(
         ),
         // The Swift face of CZwePKCS12: key and trusted-certificate entries in, bytes out.
         .target(name: "ZwePKCS12", dependencies: ["CZwePKCS12"]),
+        // The certificate contract: zowe-certificates.env as a type, the store it names (PKCS#12
+        // file or key ring), the verify mode, the password's source, and opening the stores.
+        .target(name: "ZweKeyMaterial", dependencies: ["ZweMessages", "ZwePKCS12", "ZweKeyring"]),
         // Certificate generation, keystores and truststores, inspection and validation.
         .target(
             name: "ZweCertificates",
             dependencies: [
-                "ZweMessages", "ZweConfiguration", "ZwePKCS12", "ZweKeyring",
+                "ZweMessages", "ZweConfiguration", "ZweKeyMaterial", "ZwePKCS12", "ZweKeyring",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -59,23 +62,23 @@ let package = Package(
         .target(name: "CZweProcess"),
         .target(name: "ZweProcess", dependencies: ["CZweProcess"]),
         // The check before every start (`zwe validate`): plan, certificates, ports, scripts.
-        .target(name: "ZwePreflight", dependencies: ["ZweMessages", "ZweConfiguration", "ZweCertificates", "ZweProcess"]),
+        .target(name: "ZwePreflight", dependencies: ["ZweMessages", "ZweConfiguration", "ZweKeyMaterial", "ZweCertificates", "ZweProcess"]),
         // Running an instance: lock, detached launcher, supervision, control socket, logs, stop.
         .target(
             name: "ZweLauncher",
             dependencies: [
-                "ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight", "ZweProcess", "ZwePKCS12", "CZweProcess", "ZweKeyring",
+                "ZweMessages", "ZweConfiguration", "ZweKeyMaterial", "ZweCertificates", "ZwePreflight", "ZweProcess", "ZwePKCS12", "CZweProcess", "ZweKeyring",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // `zwe export`: an instance as Kubernetes manifests (workloads, Services, the keystore
         // Secret, the ConfigMap, the certificate's cluster names) or as a systemd unit.
-        .target(name: "ZweExport", dependencies: ["ZweMessages", "ZweConfiguration", "ZweCertificates"]),
+        .target(name: "ZweExport", dependencies: ["ZweMessages", "ZweConfiguration", "ZweKeyMaterial", "ZweCertificates"]),
         // The `zwe` commands, as a library so that tests can reach them.
         .target(
             name: "ZweCLI",
             dependencies: [
-                "ZweMessages", "ZweConfiguration", "ZweCertificates", "ZwePreflight", "ZweLauncher", "ZweZOSMF", "ZweKeyring", "ZweExport",
+                "ZweMessages", "ZweConfiguration", "ZweKeyMaterial", "ZweCertificates", "ZwePreflight", "ZweLauncher", "ZweZOSMF", "ZweKeyring", "ZweExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"),
             ]
@@ -89,7 +92,7 @@ let package = Package(
         .target(
             name: "ZweComponentRuntime",
             dependencies: [
-                "ZweMessages", "ZwePKCS12", "ZweKeyring",
+                "ZweMessages", "ZweKeyMaterial", "ZwePKCS12", "ZweKeyring",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -125,7 +128,7 @@ let package = Package(
         .target(
             name: "ZweDiscovery",
             dependencies: [
-                "ZweComponentRuntime", "ZweConfiguration", "ZweMessages",
+                "ZweComponentRuntime", "ZweConfiguration", "ZweKeyMaterial", "ZweMessages",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -159,7 +162,7 @@ let package = Package(
         .target(
             name: "ZweZOSMF",
             dependencies: [
-                "ZweMessages", "ZweCertificates", "ZweConfiguration", "ZweProcess",
+                "ZweMessages", "ZweCertificates", "ZweConfiguration", "ZweKeyMaterial", "ZweProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -209,7 +212,7 @@ let package = Package(
         .testTarget(
             name: "ComponentRuntimeTests",
             dependencies: [
-                "ZweTestSupport", "ZweComponentRuntime", "ZwePKCS12", "ZweMessages",
+                "ZweTestSupport", "ZweComponentRuntime", "ZweKeyMaterial", "ZwePKCS12", "ZweMessages",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -241,24 +244,25 @@ let package = Package(
         .testTarget(
             name: "ZweCertificatesTests",
             dependencies: [
-                "ZweCertificates", "ZwePKCS12", "ZweTestSupport",
+                "ZweCertificates", "ZweKeyMaterial", "ZwePKCS12", "ZweTestSupport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "ZwePKCS12Tests", dependencies: ["ZwePKCS12", "ZweTestSupport"]),
+        .testTarget(name: "ZweKeyMaterialTests", dependencies: ["ZweKeyMaterial", "ZweConfiguration", "ZweTestSupport"]),
+        .testTarget(name: "ZwePKCS12Tests", dependencies: ["ZwePKCS12", "ZweKeyMaterial", "ZweTestSupport"]),
         .testTarget(
             name: "CatalogTests",
             dependencies: [
-                "ZweTestSupport", "ZweAPICatalog", "ZweComponentRuntime", "ZweMessages",
+                "ZweTestSupport", "ZweAPICatalog", "ZweComponentRuntime", "ZweKeyMaterial", "ZweMessages",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "ZweEndToEndTests",
             dependencies: [
-                "ZweConfiguration", "ZweTestSupport", "ZweExport", "ZwePKCS12",
+                "ZweConfiguration", "ZweTestSupport", "ZweExport", "ZweKeyMaterial", "ZwePKCS12",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import X509
 import ZweCertificates
+import ZweKeyMaterial
 import ZweKeyring
 import ZweMessages
 

@@ -1,25 +1,23 @@
 import Foundation
+import ZweKeyMaterial
 import ZweMessages
 
-/// Where a store password comes from. Never a command-line value: arguments are visible to
-/// every user in `ps`. Precedence: --password-file, then ZWE_KEYSTORE_PASSWORD, then the
-/// configuration file (by the caller), then a prompt on the terminal.
+/// Where a store password comes from on the command line, in `KeystorePassword`'s order:
+/// --password-file, then ZWE_KEYSTORE_PASSWORD, then the configuration file (by the caller),
+/// then a prompt on the terminal.
 enum PasswordSource {
-    static let environmentVariable = "ZWE_KEYSTORE_PASSWORD"
-
     /// The password from --password-file or the environment, if either gives one.
     static func fromFileOrEnvironment(passwordFile: String?) throws(Diagnostic) -> String? {
+        var file: (path: String, firstLine: String)?
         if let passwordFile {
             guard let data = FileManager.default.contents(atPath: passwordFile) else {
                 throw Diagnostic(MessageCatalog.passwordFileUnreadable, ["path": passwordFile], location: passwordFile)
             }
             let text = String(decoding: data, as: UTF8.self)
-            return String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+            file = (passwordFile, String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""))
         }
-        if let value = ProcessInfo.processInfo.environment[environmentVariable], !value.isEmpty {
-            return value
-        }
-        return nil
+        let resolved = KeystorePassword.resolve(passwordFile: file, environment: ProcessInfo.processInfo.environment, file: nil)
+        return resolved.source == .certificateFile ? nil : resolved.password
     }
 
     /// Asks on the controlling terminal without echo; nil when there is no terminal.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ZweKeyMaterial
 import ZweCertificates
 import ZweConfiguration
 import ZweMessages
@@ -64,7 +65,7 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let directory = keystoreDir.hasPrefix("/") ? keystoreDir : FileManager.default.currentDirectoryPath + "/" + keystoreDir
         var check = CertificateCheck(keystoreDirectory: directory, hosts: hosts.map { ($0, "--host") })
-        if let password = ProcessInfo.processInfo.environment["ZWE_KEYSTORE_PASSWORD"], !password.isEmpty { check.password = password }
+        check.password = KeystorePassword.override(in: ProcessInfo.processInfo.environment)
         let result = CertificateValidator.check(check)
         let report = PreflightReport(findings: result.findings, plan: nil, certificateExpiresInDays: result.expiresInDays)
         if json {

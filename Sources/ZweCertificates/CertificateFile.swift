@@ -1,6 +1,7 @@
 import Foundation
 import SwiftASN1
 import X509
+import ZweKeyMaterial
 import ZweMessages
 
 /// A certificate read from a file, with its DER bytes kept as they were.

@@ -1,24 +1,10 @@
 import Foundation
 import X509
 import ZweConfiguration
+import ZweKeyMaterial
 import ZweKeyring
 import ZweMessages
 import ZwePKCS12
-
-/// How Zowe services check the certificates of the services they call (Zowe v1 semantics).
-public enum VerifyMode: String, Sendable, Codable {
-    /// Chain and host name.
-    case strict = "STRICT"
-    /// Chain only.
-    case nonStrict = "NONSTRICT"
-    /// Nothing.
-    case disabled = "DISABLED"
-
-    /// From VERIFY_CERTIFICATES and NONSTRICT_VERIFY_CERTIFICATES: verify wins over non-strict.
-    public init(verify: Bool, nonStrict: Bool) {
-        self = verify ? .strict : (nonStrict ? .nonStrict : .disabled)
-    }
-}
 
 /// What to check: a keystore directory, and the hosts its certificate must serve.
 public struct CertificateCheck: Sendable {
@@ -145,54 +131,55 @@ struct ValidationRun {
         guard let env = readEnvironment() else { return }
         self.env = env
         let envPath = env.path
-        files.append((envPath, present(env["KEYSTORE_PASSWORD"]) == nil ? nil : "the keystore password"))
+        files.append((envPath, present(env[.keystorePassword]) == nil ? nil : "the keystore password"))
         defer { checkPermissions() }
 
-        let keystoreValue = present(env["KEYSTORE"])
-        let type = present(env["KEYSTORE_TYPE"])?.uppercased()
+        let keystoreValue = present(env[.keystore])
+        let type = present(env[.keystoreType])?.uppercased()
         if type.map({ $0.hasPrefix("JCE") && $0.hasSuffix("RACFKS") }) == true
             || keystoreValue?.lowercased().hasPrefix("safkeyring:") == true {
             checkKeyring(keystoreValue ?? "", type: type ?? "JCERACFKS")
             return
         }
 
-        for key in ["KEY_ALIAS", "KEYSTORE", "TRUSTSTORE", "KEYSTORE_KEY", "KEYSTORE_CERTIFICATE",
-                    "KEYSTORE_CERTIFICATE_AUTHORITY"] where present(env[key]) == nil {
-            add(11, MessageCatalog.envKeyMissing, ["key": key, "path": envPath], location: env.location(of: key) ?? envPath)
+        let required: [CertificateVariable] = [.keyAlias, .keystore, .truststore, .keystoreKey, .keystoreCertificate, .keystoreCertificateAuthority]
+        for key in required where present(env[key]) == nil {
+            add(11, MessageCatalog.envKeyMissing, ["key": key.name, "path": envPath], location: env.location(of: key) ?? envPath)
         }
         var typeAllowsStores = true
         if let type, type != "PKCS12" {
-            add(11, MessageCatalog.keystoreTypeUnsupported, ["value": env["KEYSTORE_TYPE"] ?? type],
-                location: env.location(of: "KEYSTORE_TYPE"))
+            add(11, MessageCatalog.keystoreTypeUnsupported, ["value": env[.keystoreType] ?? type],
+                location: env.location(of: .keystoreType))
             typeAllowsStores = false
         }
 
         // Every path the file names.
         var usable: [String: String] = [:]
-        for key in ["KEYSTORE", "TRUSTSTORE", "KEYSTORE_KEY", "KEYSTORE_CERTIFICATE", "KEYSTORE_CERTIFICATE_AUTHORITY"] {
+        let paths: [CertificateVariable] = [.keystore, .truststore, .keystoreKey, .keystoreCertificate, .keystoreCertificateAuthority]
+        for key in paths {
             if let value = present(env[key]), let path = checkedPath(value, key: key) { usable[key] = path }
         }
-        var authorities: [(key: String, path: String)] = []
-        for key in ["EXTERNAL_ROOT_CA", "EXTERNAL_CERTIFICATE_AUTHORITIES"] {
+        var authorities: [(key: CertificateVariable, path: String)] = []
+        for key in [CertificateVariable.externalRootCA, .externalCertificateAuthorities] {
             for value in (env[key] ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" }) {
                 if let path = checkedPath(String(value), key: key) { authorities.append((key, path)) }
             }
         }
-        if let path = usable["KEYSTORE_CERTIFICATE_AUTHORITY"] { authorities.insert(("KEYSTORE_CERTIFICATE_AUTHORITY", path), at: 0) }
+        if let path = usable[.keystoreCertificateAuthority] { authorities.insert((.keystoreCertificateAuthority, path), at: 0) }
         for (key, path) in authorities { checkCertificateFile(path, key: key) }
-        keystorePath = usable["KEYSTORE"] ?? resolve(present(env["KEYSTORE"]) ?? "KEYSTORE")
-        truststorePath = usable["TRUSTSTORE"] ?? resolve(present(env["TRUSTSTORE"]) ?? "TRUSTSTORE")
-        if let path = usable["KEYSTORE"] { files.append((path, "the private key")) }
-        if let path = usable["TRUSTSTORE"] { files.append((path, nil)) }
-        if let path = usable["KEYSTORE_KEY"] { files.append((path, "the private key")) }
+        keystorePath = usable[.keystore] ?? resolve(present(env[.keystore]) ?? CertificateVariable.keystore.name)
+        truststorePath = usable[.truststore] ?? resolve(present(env[.truststore]) ?? CertificateVariable.truststore.name)
+        if let path = usable[.keystore] { files.append((path, "the private key")) }
+        if let path = usable[.truststore] { files.append((path, nil)) }
+        if let path = usable[.keystoreKey] { files.append((path, "the private key")) }
         let localCA = KeystoreLayout(root: check.keystoreDirectory, alias: "").localCAKeystore
         if FileManager.default.fileExists(atPath: localCA) { files.append((localCA, "the local CA's private key")) }
 
-        openStores(keystore: usable["KEYSTORE"], truststore: usable["TRUSTSTORE"], typeAllowsStores: typeAllowsStores)
-        checkKeystoreEntries(keyAlias: present(env["KEY_ALIAS"]))
+        openStores(keystore: usable[.keystore], truststore: usable[.truststore], typeAllowsStores: typeAllowsStores)
+        checkKeystoreEntries(keyAlias: present(env[.keyAlias]))
         checkTruststore()
         checkSouthbound()
-        checkPEMPair(key: usable["KEYSTORE_KEY"], certificate: usable["KEYSTORE_CERTIFICATE"])
+        checkPEMPair(key: usable[.keystoreKey], certificate: usable[.keystoreCertificate])
     }
 
     // MARK: Keyring mode
@@ -202,12 +189,12 @@ struct ValidationRun {
     /// certificates as the truststore; then the same rules as for PKCS#12 files.
     mutating func checkKeyring(_ keystore: String, type: String) {
         guard let env else { return }
-        let location = env.location(of: "KEYSTORE") ?? env.path
+        let location = env.location(of: .keystore) ?? env.path
         guard let name = KeyringName(keystore) else {
-            add(11, MessageCatalog.keystoreTypeUnsupported, ["value": type], location: env.location(of: "KEYSTORE_TYPE") ?? location)
+            add(11, MessageCatalog.keystoreTypeUnsupported, ["value": type], location: env.location(of: .keystoreType) ?? location)
             return
         }
-        guard let root = present(env["ZWE_SAF_DIR"]) else {
+        guard let root = present(env[.safDirectory]) else {
             add(11, MessageCatalog.keyringDatabaseUnnamed, ["keystore": keystore], location: location)
             skip("the certificates of \(name)", because: "no SAF database is named")
             return
@@ -221,8 +208,8 @@ struct ValidationRun {
         }
         keystorePath = name.description
         truststorePath = name.description
-        if let trust = present(env["TRUSTSTORE"]), let trustRing = KeyringName(trust), trustRing != name {
-            add(11, MessageCatalog.envKeyMissing, ["key": "TRUSTSTORE (the same key ring as KEYSTORE)", "path": env.path], location: env.location(of: "TRUSTSTORE") ?? env.path)
+        if let trust = present(env[.truststore]), let trustRing = KeyringName(trust), trustRing != name {
+            add(11, MessageCatalog.envKeyMissing, ["key": "TRUSTSTORE (the same key ring as KEYSTORE)", "path": env.path], location: env.location(of: .truststore) ?? env.path)
         }
         var authorities: [(label: String, der: [UInt8])] = []
         var personal: [(label: String, der: [UInt8], key: [UInt8]?)] = []
@@ -247,7 +234,7 @@ struct ValidationRun {
             return .privateKey(alias: item.label, pkcs8DER: key, chain: [item.der] + authorities.map(\.der).filter { $0 != item.der })
         }
         truststore = authorities.compactMap { authority in parse(authority.der).map { (authority.label, $0, true) } }
-        checkKeystoreEntries(keyAlias: present(env["KEY_ALIAS"]))
+        checkKeystoreEntries(keyAlias: present(env[.keyAlias]))
         checkTruststore()
         checkSouthbound()
     }
@@ -285,20 +272,20 @@ struct ValidationRun {
         }
         // Read even when overridden, so that a bad value in the file is still reported.
         let configured = VerifyMode(
-            verify: flag(env, "ZOWE_APIM_VERIFY_CERTIFICATES"),
-            nonStrict: flag(env, "ZOWE_APIM_NONSTRICT_VERIFY_CERTIFICATES"))
+            verify: flag(env, .apimlVerifyCertificates),
+            nonStrict: flag(env, .apimlNonStrictVerifyCertificates))
         verifyMode = check.verifyMode ?? configured
         return env
     }
 
     /// Unset or empty is true (Zowe's default); anything but true/false is reported, and true.
-    mutating func flag(_ env: EnvFile, _ key: String) -> Bool {
+    mutating func flag(_ env: EnvFile, _ key: CertificateVariable) -> Bool {
         guard let value = present(env[key]) else { return true }
         switch value.lowercased() {
         case "true": return true
         case "false": return false
         default:
-            add(11, MessageCatalog.invalidBoolean, ["key": key, "value": value], location: env.location(of: key))
+            add(11, MessageCatalog.invalidBoolean, ["key": key.name, "value": value], location: env.location(of: key))
             return true
         }
     }
@@ -316,7 +303,7 @@ struct ValidationRun {
     // MARK: Rule 11
 
     /// The path when it names a readable file; otherwise reported against the env file's line.
-    mutating func checkedPath(_ value: String, key: String) -> String? {
+    mutating func checkedPath(_ value: String, key: CertificateVariable) -> String? {
         let path = resolve(value)
         var info = stat()
         var link = stat()
@@ -326,12 +313,12 @@ struct ValidationRun {
             : access(path, R_OK) != 0 ? "cannot be read by this user"
             : nil
         guard let problem else { return path }
-        add(11, MessageCatalog.envPathMissing, ["key": key, "path": path, "problem": problem],
+        add(11, MessageCatalog.envPathMissing, ["key": key.name, "path": path, "problem": problem],
             location: env?.location(of: key) ?? path)
         return nil
     }
 
-    mutating func checkCertificateFile(_ path: String, key: String) {
+    mutating func checkCertificateFile(_ path: String, key: CertificateVariable) {
         if case .failure(let reason) = readCertificates(path) {
             add(11, MessageCatalog.cannotReadCertificateFile, ["path": path, "reason": reason.description],
                 location: env?.location(of: key) ?? path)
@@ -371,17 +358,17 @@ struct ValidationRun {
 
     mutating func openStores(keystore: String?, truststore: String?, typeAllowsStores: Bool) {
         let envPath = env?.path ?? ""
-        let password = check.password ?? env?["KEYSTORE_PASSWORD"] ?? ""
+        let password = check.password ?? env?[.keystorePassword] ?? ""
         var refused: [String] = []
         if password.isEmpty {
-            add(1, MessageCatalog.keystorePasswordMissing, ["path": envPath], location: env?.location(of: "KEYSTORE_PASSWORD") ?? envPath)
+            add(1, MessageCatalog.keystorePasswordMissing, ["path": envPath], location: env?.location(of: .keystorePassword) ?? envPath)
         }
         let keystoreWhat = "the key entries of \(keystorePath)"
         let truststoreWhat = "the chain to the truststore and the certificates of \(truststorePath)"
 
         // Both stores are read once: their bytes here, then one decryption each.
         if let path = keystore, !password.isEmpty {
-            switch openStore(path, key: "KEYSTORE", password: password, typeAllowsStores: typeAllowsStores, { (bytes, password) throws(PKCS12Error) -> [PKCS12Entry] in
+            switch openStore(path, key: .keystore, password: password, typeAllowsStores: typeAllowsStores, { (bytes, password) throws(PKCS12Error) -> [PKCS12Entry] in
                 try PKCS12Store.read(bytes, password: password)
             }) {
             case .success(let entries): keystoreEntries = entries
@@ -393,7 +380,7 @@ struct ValidationRun {
             skip(keystoreWhat, because: password.isEmpty && keystore != nil ? "there is no keystore password" : "the keystore is missing")
         }
         if let path = truststore, !password.isEmpty {
-            switch openStore(path, key: "TRUSTSTORE", password: password, typeAllowsStores: typeAllowsStores, { (bytes, password) throws(PKCS12Error) -> [PKCS12Certificate] in
+            switch openStore(path, key: .truststore, password: password, typeAllowsStores: typeAllowsStores, { (bytes, password) throws(PKCS12Error) -> [PKCS12Certificate] in
                 try PKCS12Store.certificates(in: bytes, password: password)
             }) {
             case .success(let bags):
@@ -418,7 +405,7 @@ struct ValidationRun {
         }
         if !refused.isEmpty {
             add(1, MessageCatalog.storesWrongPassword, [
-                "source": check.password != nil ? "ZWE_KEYSTORE_PASSWORD" : "KEYSTORE_PASSWORD in \(envPath)",
+                "source": check.password != nil ? CertificateVariable.passwordOverride.name : "\(CertificateVariable.keystorePassword.name) in \(envPath)",
                 "stores": refused.joined(separator: " and "),
             ], location: refused[0])
         }
@@ -430,7 +417,7 @@ struct ValidationRun {
     }
 
     mutating func openStore<T>(
-        _ path: String, key: String, password: String, typeAllowsStores: Bool,
+        _ path: String, key: CertificateVariable, password: String, typeAllowsStores: Bool,
         _ read: ([UInt8], String) throws(PKCS12Error) -> T
     ) -> Result<T, OpenFailure> {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -441,7 +428,7 @@ struct ValidationRun {
         if let format = Self.foreignFormat(bytes) {
             // A JKS file under KEYSTORE_TYPE=JKS is one mistake, already reported.
             if typeAllowsStores {
-                add(11, MessageCatalog.storeNotPKCS12, ["path": path, "key": key, "reason": format], location: location)
+                add(11, MessageCatalog.storeNotPKCS12, ["path": path, "key": key.name, "reason": format], location: location)
             }
             return .failure(OpenFailure(reason: "it is not a PKCS#12 store"))
         }
@@ -454,7 +441,7 @@ struct ValidationRun {
             case .malformed(let text), .unsupported(let text), .failed(let text): text
             case .wrongPassword: "wrong password"
             }
-            add(11, MessageCatalog.storeNotPKCS12, ["path": path, "key": key, "reason": reason], location: location)
+            add(11, MessageCatalog.storeNotPKCS12, ["path": path, "key": key.name, "reason": reason], location: location)
             return .failure(OpenFailure(reason: "it cannot be read as a PKCS#12 store"))
         }
     }
@@ -498,7 +485,7 @@ struct ValidationRun {
         for case let .privateKey(alias, key, chain) in entries where !reserved.contains(alias.lowercased()) {
             checkKeyEntry(alias: alias, key: key, chain: chain, entries: entries, isMain: false)
             // The setup writes each component's PEM key next to KEYSTORE_KEY.
-            if let keyAlias, let keyFile = present(env?["KEYSTORE_KEY"]).map({ resolve($0) }) {
+            if let keyAlias, let keyFile = present(env?[.keystoreKey]).map({ resolve($0) }) {
                 let componentKey = (keyFile as NSString).deletingLastPathComponent + "/\(keyAlias).keystore.\(alias).key"
                 if FileManager.default.fileExists(atPath: componentKey) { files.append((componentKey, "the private key")) }
             }
@@ -733,7 +720,7 @@ struct ValidationRun {
             case .success(let certificates): certificate = certificates.first
             case .failure(let reason):
                 add(11, MessageCatalog.cannotReadCertificateFile, ["path": certificatePath, "reason": reason.description],
-                    location: env?.location(of: "KEYSTORE_CERTIFICATE") ?? certificatePath)
+                    location: env?.location(of: .keystoreCertificate) ?? certificatePath)
             }
         }
         var privateKey: ValidationPublicKey?
@@ -741,15 +728,15 @@ struct ValidationRun {
             switch readPrivateKey(keyPath) {
             case .success(let key): privateKey = key
             case .failure(let reason):
-                add(11, MessageCatalog.privateKeyUnreadable, ["path": keyPath, "key": "KEYSTORE_KEY", "reason": reason.description],
-                    location: env?.location(of: "KEYSTORE_KEY") ?? keyPath)
+                add(11, MessageCatalog.privateKeyUnreadable, ["path": keyPath, "key": CertificateVariable.keystoreKey.name, "reason": reason.description],
+                    location: env?.location(of: .keystoreKey) ?? keyPath)
             }
         }
         if let keyPath, let certificatePath, let privateKey, let certificate, !privateKey.sameKey(as: certificate.publicKey) {
             add(2, MessageCatalog.keyMismatch, ["key": "in \(keyPath)", "certificate": "in \(certificatePath)"], location: keyPath)
         }
         if let certificatePath, let certificate, let mainLeaf, certificate.der != mainLeaf.der,
-           let alias = present(env?["KEY_ALIAS"]) {
+           let alias = present(env?[.keyAlias]) {
             add(2, MessageCatalog.pemCertificateDiffers, ["path": certificatePath, "alias": alias, "store": keystorePath], location: certificatePath)
         }
     }

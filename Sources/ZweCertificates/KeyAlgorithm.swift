@@ -4,6 +4,7 @@
 // certificate or store back for inspection and validation.
 
 import Crypto
+import ZweKeyMaterial
 import _CryptoExtras
 import X509
 

@@ -1,5 +1,6 @@
 import Foundation
 import X509
+import ZweKeyMaterial
 import ZweKeyring
 import ZweMessages
 

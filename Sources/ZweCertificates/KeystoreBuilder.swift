@@ -2,6 +2,7 @@ import Foundation
 import SwiftASN1
 import X509
 import ZweConfiguration
+import ZweKeyMaterial
 import ZweMessages
 import ZwePKCS12
 
@@ -148,24 +149,18 @@ public struct KeystoreBuilder: Sendable {
         ]
 
         let finalLayout = KeystoreLayout(root: settings.keystoreDirectory, alias: settings.alias)
-        let environment: [(String, String)] = [
-            ("KEY_ALIAS", settings.alias),
-            ("KEYSTORE_PASSWORD", password),
-            ("KEYSTORE", finalLayout.keystore),
-            ("KEYSTORE_TYPE", "PKCS12"),
-            ("TRUSTSTORE", finalLayout.truststore),
-            ("KEYSTORE_KEY", finalLayout.privateKey),
-            ("KEYSTORE_CERTIFICATE", finalLayout.certificateEBCDIC),
-            ("KEYSTORE_CERTIFICATE_AUTHORITY", finalLayout.localCACertificate),
-            ("EXTERNAL_ROOT_CA", externalRootPath),
-            ("EXTERNAL_CERTIFICATE_AUTHORITIES", externalCAPaths.joined(separator: " ")),
-        ] + settings.verificationEnvironment
+        let environment = CertificateEnvironment.pkcs12(
+            alias: settings.alias, password: password, keystore: finalLayout.keystore, truststore: finalLayout.truststore,
+            key: finalLayout.privateKey, certificate: finalLayout.certificateEBCDIC, authority: finalLayout.localCACertificate,
+            externalRootCA: externalRootPath, externalAuthorities: externalCAPaths,
+            verify: settings.verifyCertificates, nonStrict: settings.nonStrictVerifyCertificates,
+            ssoFallbackToNativeAuth: settings.ssoFallbackToNativeAuth)
         let header = [
             "Zowe keystore directory, written by 'zwe init certificate'.",
             "Components read these values; a POSIX shell that sources this file reads the same bytes.",
             "Do not edit: run the setup again to change them.",
         ]
-        files.insert(SetFile(relativePath: rel(layout.environmentFile), contents: Array(ShellQuoting.render(environment, header: header).utf8), isSecret: true), at: 0)
+        files.insert(SetFile(relativePath: rel(layout.environmentFile), contents: Array(environment.render(header: header).utf8), isSecret: true), at: 0)
         return files
     }
 

@@ -1,3 +1,4 @@
+import ZweKeyMaterial
 /// The paths of a Zowe keystore directory (Zowe v1 layout), relative to any root, so that
 /// the same names serve the staging folder and the directory users see.
 public struct KeystoreLayout: Sendable, Equatable {
@@ -9,7 +10,7 @@ public struct KeystoreLayout: Sendable, Equatable {
         self.alias = alias
     }
 
-    public static let environmentFileName = "zowe-certificates.env"
+    public static let environmentFileName = CertificateVariable.fileName
     public static let localCAFolderName = "local_ca"
 
     public var environmentFile: String { "\(root)/\(Self.environmentFileName)" }

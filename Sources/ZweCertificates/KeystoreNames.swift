@@ -1,13 +1,13 @@
 import Foundation
 import X509
 import ZweConfiguration
+import ZweKeyMaterial
 
 /// The host name and address a keystore directory's server certificate was made for: its
 /// first DNS and IP SAN entries that are not the localhost names Zowe always adds.
 public enum KeystoreNames {
     public static func primary(keystoreDirectory: String) -> (host: String, address: String)? {
-        guard let values = try? EnvFile.load(path: keystoreDirectory + "/zowe-certificates.env", environment: [:]).values,
-              let path = values["KEYSTORE_CERTIFICATE"],
+        guard let path = (try? CertificateEnvironment.load(keystoreDirectory: keystoreDirectory))?.keystoreCertificate,
               let certificate = (try? CertificateFile.read(path))?.first?.certificate,
               let names = (try? certificate.extensions.subjectAlternativeNames) ?? nil else { return nil }
         var host: String?

@@ -1,5 +1,6 @@
 import Foundation
 import ZweConfiguration
+import ZweKeyMaterial
 import ZweKeyring
 import ZweMessages
 import ZwePKCS12
@@ -123,25 +124,19 @@ public struct KeystoreSetup: Sendable {
         } catch {
             throw Diagnostics([Diagnostic(MessageCatalog.keyringFailed, ["operation": "The setup", "dir": keyring.safDirectory, "reason": "\(error)"])])
         }
-        let store = KeyringName(owner: keyring.owner, ring: keyring.name).description
-        let environment: [(String, String)] = [
-            ("KEY_ALIAS", settings.alias),
-            ("KEYSTORE_PASSWORD", settings.password),
-            ("KEYSTORE", store),
-            ("KEYSTORE_TYPE", "JCERACFKS"),
-            ("TRUSTSTORE", store),
-            ("KEYRING_OWNER", keyring.owner),
-            ("KEYRING_NAME", keyring.name),
-            ("LOCAL_CA", keyring.localCALabel),
-            ("ZWE_SAF_DIR", keyring.safDirectory),
-        ] + settings.verificationEnvironment
+        let environment = CertificateEnvironment.keyring(
+            alias: settings.alias, password: settings.password, owner: keyring.owner, ring: keyring.name,
+            localCA: keyring.localCALabel, safDirectory: keyring.safDirectory,
+            verify: settings.verifyCertificates, nonStrict: settings.nonStrictVerifyCertificates,
+            ssoFallbackToNativeAuth: settings.ssoFallbackToNativeAuth)
+        let store = environment.keystore
         let header = [
             "Zowe keystore directory in keyring mode, written by 'zwe init certificate'.",
             "The certificates are in the key ring KEYSTORE names, in the SAF database ZWE_SAF_DIR.",
             "Do not edit: run the setup again to change them.",
         ]
         let files = [SetFile(relativePath: KeystoreLayout.environmentFileName,
-                             contents: Array(ShellQuoting.render(environment, header: header).utf8), isSecret: true)]
+                             contents: Array(environment.render(header: header).utf8), isSecret: true)]
         let writer = KeystoreWriter(directory: settings.keystoreDirectory, lockKeystore: settings.lockKeystore)
         let layout = KeystoreLayout(root: settings.keystoreDirectory, alias: settings.alias)
         do {

@@ -1,5 +1,6 @@
 import Foundation
 import ZweConfiguration
+import ZweKeyMaterial
 import ZweKeyring
 import ZweMessages
 
@@ -52,15 +53,6 @@ public struct SetupSettings: Sendable {
     }
 
     /// How Zowe's services will check southbound certificates with this keystore directory.
-    /// The lines of zowe-certificates.env that say how components verify, in either mode.
-    var verificationEnvironment: [(String, String)] {
-        [
-            ("ZOWE_APIM_VERIFY_CERTIFICATES", verifyCertificates ? "true" : "false"),
-            ("ZOWE_APIM_NONSTRICT_VERIFY_CERTIFICATES", nonStrictVerifyCertificates ? "true" : "false"),
-            ("SSO_FALLBACK_TO_NATIVE_AUTH", ssoFallbackToNativeAuth),
-        ]
-    }
-
     public var verifyMode: VerifyMode { VerifyMode(verify: verifyCertificates, nonStrict: nonStrictVerifyCertificates) }
 
     /// DNS names of the server certificate's SAN: HOSTNAME entries, then Zowe's fixed ones.

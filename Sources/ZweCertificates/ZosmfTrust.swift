@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ZweKeyMaterial
 import ZweMessages
 import ZwePKCS12
 

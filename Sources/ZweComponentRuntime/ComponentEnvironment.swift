@@ -6,19 +6,9 @@
 // that every component starts, logs, answers health checks and stops alike.
 
 import Foundation
+import ZweKeyMaterial
 import ZweKeyring
 import ZweMessages
-
-/// How a component checks the servers it calls (southbound), from VERIFY_CERTIFICATES and
-/// NONSTRICT_VERIFY_CERTIFICATES as Zowe v1 reads them.
-public enum VerifyMode: String, Sendable, Equatable, CaseIterable {
-    /// Chain and host name checked; the Zowe certificate is presented as client certificate.
-    case strict = "STRICT"
-    /// Chain checked, host name not; the Zowe certificate is presented.
-    case nonStrict = "NONSTRICT"
-    /// Nothing checked and no client certificate sent.
-    case disabled = "DISABLED"
-}
 
 /// The log levels ZWE_LOG_LEVEL_ZWELS selects from.
 public enum ComponentLogLevel: String, Sendable, Equatable, Comparable {
@@ -46,12 +36,11 @@ public enum ComponentLogLevel: String, Sendable, Equatable, Comparable {
 public struct ComponentEnvironment: Sendable, Equatable {
     public var componentID: String
     public var jobName: String
-    public var keystore: String
+    /// KEYSTORE, TRUSTSTORE and KEY_ALIAS, opened through ZweKeyMaterial as the launcher and
+    /// the validation open them.
+    public var stores: KeyMaterialStores
+    /// Secret.
     public var keystorePassword: String
-    public var keyAlias: String
-    public var truststore: String
-    /// ZWE_SAF_DIR: the simulated SAF database a `safkeyring://` store is read from.
-    public var safDirectory: String?
     public var verifyMode: VerifyMode
     public var bindAddress: String
     public var portVariable: String
@@ -62,17 +51,14 @@ public struct ComponentEnvironment: Sendable, Equatable {
     public var workspaceDirectory: String?
 
     public init(
-        componentID: String, jobName: String, keystore: String, keystorePassword: String, keyAlias: String,
-        truststore: String, verifyMode: VerifyMode, bindAddress: String, portVariable: String, port: Int,
-        logLevel: ComponentLogLevel, safDirectory: String? = nil, workspaceDirectory: String? = nil
+        componentID: String, jobName: String, stores: KeyMaterialStores, keystorePassword: String,
+        verifyMode: VerifyMode, bindAddress: String, portVariable: String, port: Int,
+        logLevel: ComponentLogLevel, workspaceDirectory: String? = nil
     ) {
         self.componentID = componentID
         self.jobName = jobName
-        self.keystore = keystore
+        self.stores = stores
         self.keystorePassword = keystorePassword
-        self.keyAlias = keyAlias
-        self.truststore = truststore
-        self.safDirectory = safDirectory
         self.verifyMode = verifyMode
         self.bindAddress = bindAddress
         self.portVariable = portVariable
@@ -80,6 +66,11 @@ public struct ComponentEnvironment: Sendable, Equatable {
         self.logLevel = logLevel
         self.workspaceDirectory = workspaceDirectory
     }
+
+    /// KEYSTORE as the environment gives it.
+    public var keystore: String { stores.keystore.description }
+    public var truststore: String { stores.truststore.description }
+    public var keyAlias: String { stores.keyAlias }
 
     /// Reads the environment of a component.
     /// - Parameters:
@@ -133,42 +124,45 @@ public struct ComponentEnvironment: Sendable, Equatable {
             throw invalid("ZWE_BIND_ADDRESS", bindAddress, "an IP address or host name of this system")
         }
 
-        let type = try required("KEYSTORE_TYPE")
-        let keystore = try required("KEYSTORE")
-        let keyring = KeyringName.isKeyring(keystore)
-        let typeFits = keyring ? ["JCERACFKS", "JCECCARACFKS", "JCEHYBRIDRACFKS"].contains(type.uppercased()) : type.uppercased() == "PKCS12"
+        let type = try required(CertificateVariable.keystoreType.name)
+        let keystoreText = try required(CertificateVariable.keystore.name)
+        let keyring = KeyringName.isKeyring(keystoreText)
+        let typeFits = keyring ? CertificateVariable.keyringTypes.contains(type.uppercased()) : type.uppercased() == "PKCS12"
         guard typeFits else {
-            throw Diagnostic(MessageCatalog.runtimeKeystoreTypeUnsupported, ["component": componentID, "value": type, "keystore": keystore])
+            throw Diagnostic(MessageCatalog.runtimeKeystoreTypeUnsupported, ["component": componentID, "value": type, "keystore": keystoreText])
         }
-        if keyring, KeyringName(keystore) == nil {
-            throw invalid("KEYSTORE", keystore, "a key ring named safkeyring:////OWNER/RING")
+        let safDirectory = optional(CertificateVariable.safDirectory.name)
+        guard let keystore = StoreReference(keystoreText, safDirectory: safDirectory) else {
+            throw invalid(CertificateVariable.keystore.name, keystoreText, "a key ring named safkeyring:////OWNER/RING")
         }
-        let safDirectory = optional("ZWE_SAF_DIR")
         if keyring, safDirectory == nil {
-            throw Diagnostic(MessageCatalog.runtimeVariableMissing, ["component": componentID, "name": "ZWE_SAF_DIR"])
+            throw Diagnostic(MessageCatalog.runtimeVariableMissing, ["component": componentID, "name": CertificateVariable.safDirectory.name])
         }
         // The password is taken as given: leading or trailing blanks may be part of it. A key
         // ring has none (SAF decides who may read it); Zowe's files still set one.
-        let password = environment["KEYSTORE_PASSWORD"] ?? ""
+        let password = environment[.keystorePassword] ?? ""
         if !keyring && password.isEmpty {
-            throw Diagnostic(MessageCatalog.runtimeVariableMissing, ["component": componentID, "name": "KEYSTORE_PASSWORD"])
+            throw Diagnostic(MessageCatalog.runtimeVariableMissing, ["component": componentID, "name": CertificateVariable.keystorePassword.name])
         }
-        let alias = try required("KEY_ALIAS")
-        let truststore = try required("TRUSTSTORE")
+        let alias = try required(CertificateVariable.keyAlias.name)
+        let truststoreText = try required(CertificateVariable.truststore.name)
+        guard let truststore = StoreReference(truststoreText, safDirectory: safDirectory) else {
+            throw invalid(CertificateVariable.truststore.name, truststoreText, "a key ring named safkeyring:////OWNER/RING")
+        }
 
         // NONSTRICT_VERIFY_CERTIFICATES only matters when VERIFY_CERTIFICATES is false, but a
         // value that is there must still be a boolean: a typo should not hide until it counts.
-        let verify = try boolean("VERIFY_CERTIFICATES")
-        let nonStrict: Bool? = optional("NONSTRICT_VERIFY_CERTIFICATES") == nil && verify
-            ? nil : try boolean("NONSTRICT_VERIFY_CERTIFICATES")
-        let mode: VerifyMode = verify ? .strict : (nonStrict == true ? .nonStrict : .disabled)
+        let verify = try boolean(CertificateVariable.verifyCertificates.name)
+        let nonStrictName = CertificateVariable.nonStrictVerifyCertificates.name
+        let nonStrict = optional(nonStrictName) == nil && verify ? false : try boolean(nonStrictName)
 
         return ComponentEnvironment(
             componentID: componentID,
             jobName: optional("ZWE_JOB_NAME") ?? componentID,
-            keystore: keystore, keystorePassword: password, keyAlias: alias, truststore: truststore,
-            verifyMode: mode, bindAddress: bindAddress, portVariable: portVariable, port: port,
-            logLevel: logLevel, safDirectory: safDirectory, workspaceDirectory: optional("WORKSPACE_DIR"))
+            stores: KeyMaterialStores(keystore: keystore, truststore: truststore, keyAlias: alias),
+            keystorePassword: password, verifyMode: VerifyMode(verify: verify, nonStrict: nonStrict),
+            bindAddress: bindAddress, portVariable: portVariable, port: port,
+            logLevel: logLevel, workspaceDirectory: optional("WORKSPACE_DIR"))
     }
 
     /// The address as it is written in a URL (IPv6 in brackets).

@@ -1,9 +1,8 @@
 import _CryptoExtras
 import Crypto
 import Foundation
-import ZweKeyring
+import ZweKeyMaterial
 import ZweMessages
-import ZwePKCS12
 
 /// The claims of an apimlAuthenticationToken.
 public struct TokenClaims: Codable, Sendable, Equatable {
@@ -79,47 +78,34 @@ public struct TokenSigner: Sendable {
     /// in a key ring, the certificate labelled `jwtsecret` if the ring connects one, else the
     /// Zowe certificate's own key (labelled KEY_ALIAS), as Zowe signs with a ring's key.
     public static func load(_ environment: ComponentEnvironment) throws(Diagnostic) -> TokenSigner {
-        guard let ring = KeyringName(environment.keystore) else {
-            return try load(keystore: environment.keystore, password: environment.keystorePassword)
-        }
-        func missing(_ reason: String) -> Diagnostic {
-            Diagnostic(MessageCatalog.gatewayJWTKeyMissing, ["path": ring.description, "reason": reason])
-        }
-        let database = SAFDatabase(root: environment.safDirectory ?? "")
-        let labelled: SAFDatabase.Entry?
-        do {
-            if let secret = (try? database.open(ring, label: "jwtsecret"))?.labelled {
-                labelled = secret
-            } else {
-                labelled = try database.open(ring, label: environment.keyAlias).labelled
-            }
-        } catch {
-            throw missing("\(error)")
-        }
-        guard let pem = labelled?.privateKeyPEM, let block = pem.split(separator: "\n").filter({ !$0.hasPrefix("-----") }).joined().data(using: .utf8),
-              let der = Data(base64Encoded: block) else {
-            throw missing("the certificate labelled '\(labelled?.label ?? environment.keyAlias)' has no private key")
-        }
-        return try signer(der, missing)
+        try load(environment.stores, password: environment.keystorePassword)
     }
 
-    /// Reads the `jwtsecret` entry of the PKCS#12 keystore.
+    /// Reads the `jwtsecret` entry of a PKCS#12 keystore.
     public static func load(keystore: String, password: String) throws(Diagnostic) -> TokenSigner {
+        try load(KeyMaterialStores(keystore: .pkcs12(path: keystore), truststore: .pkcs12(path: keystore), keyAlias: "jwtsecret"), password: password)
+    }
+
+    static func load(_ stores: KeyMaterialStores, password: String) throws(Diagnostic) -> TokenSigner {
         func missing(_ reason: String) -> Diagnostic {
-            Diagnostic(MessageCatalog.gatewayJWTKeyMissing, ["path": keystore, "reason": reason])
+            Diagnostic(MessageCatalog.gatewayJWTKeyMissing, ["path": stores.keystore.description, "reason": reason])
         }
-        guard let data = FileManager.default.contents(atPath: keystore) else { throw missing("the file cannot be read") }
-        let entries: [PKCS12Entry]
-        do {
-            entries = try PKCS12Store.read(Array(data), password: password)
-        } catch {
+        let entry: KeyEntry
+        do throws(KeyMaterialError) {
+            do throws(KeyMaterialError) {
+                entry = try stores.key(alias: "jwtsecret", password: password)
+            } catch {
+                guard stores.keystore.isKeyring else { throw error }
+                entry = try stores.key(alias: stores.keyAlias, password: password)
+            }
+        } catch .wrongPassword {
             throw missing("the keystore cannot be opened with KEYSTORE_PASSWORD")
-        }
-        guard let entry = entries.first(where: { $0.alias.lowercased() == "jwtsecret" }),
-              case .privateKey(_, let pkcs8, _) = entry else {
+        } catch .aliasNotFound, .aliasNotAKey {
             throw missing("no key entry with the alias jwtsecret")
+        } catch {
+            throw missing(error.reason)
         }
-        return try signer(Data(pkcs8), missing)
+        return try signer(Data(entry.privateKeyDER), missing)
     }
 
     /// A PKCS#8 key as a signer.

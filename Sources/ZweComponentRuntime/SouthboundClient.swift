@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import ServiceLifecycle
+import ZweKeyMaterial
 import ZweMessages
 
 /// Why a southbound request failed, in the words the gateway's error bodies and the logs use.

@@ -1,4 +1,5 @@
 import Foundation
+import ZweKeyMaterial
 
 /// The validated description of one start of an instance: everything the launcher needs,
 /// resolved from files once, so that the launcher never reads configuration itself.
@@ -56,9 +57,13 @@ public struct LaunchPlan: Sendable {
     public var logKeep: Int
     /// Components in start order (every dependency before its dependents).
     public var components: [Component]
-    /// instance.env values after expansion, and zowe-certificates.env values.
+    /// instance.env values after expansion.
     public var instanceValues: [String: String]
-    public var certificateValues: [String: String]
+    /// zowe-certificates.env; nil when the keystore directory or its file is not usable.
+    public var certificates: CertificateEnvironment?
+    /// The password that opens the stores, as `KeystorePassword` decides it for this start
+    /// (ZWE_KEYSTORE_PASSWORD over the file's KEYSTORE_PASSWORD); every component gets it.
+    public var keystorePassword: String
     /// `instance.env:LINE` of each instance.env key, for messages.
     public var instanceLocations: [String: String]
     /// The instance's ha-instances.yaml when it has one; then `haInstanceID` is one of its

@@ -10,6 +10,7 @@ import NIOCore
 import NIOSSL
 import X509
 import ZweComponentRuntime
+import ZweKeyMaterial
 import ZweMessages
 
 /// Checks a presented chain against the truststore: each link's issuer names the next one's

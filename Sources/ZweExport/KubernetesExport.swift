@@ -1,6 +1,7 @@
 import Foundation
 import ZweCertificates
 import ZweConfiguration
+import ZweKeyMaterial
 import ZweMessages
 
 /// The Kubernetes form of an instance: one workload per component (discovery a StatefulSet
@@ -55,8 +56,8 @@ public struct KubernetesExport: Sendable {
         if let reason = Self.labelProblem(namespace, mustStartWithLetter: false) {
             problems.append(Diagnostic(MessageCatalog.exportNameInvalid, ["what": "Namespace", "value": namespace, "reason": reason]))
         }
-        if let store = plan.certificateValues["KEYSTORE"], store.lowercased().hasPrefix("safkeyring:") {
-            throw Diagnostics([Diagnostic(MessageCatalog.exportKeyringUnsupported, ["dir": plan.instanceDirectory, "store": store])])
+        if let certificates = plan.certificates, certificates.isKeyring {
+            throw Diagnostics([Diagnostic(MessageCatalog.exportKeyringUnsupported, ["dir": plan.instanceDirectory, "store": certificates.keystore])])
         }
         let domain = "\(namespace).svc.\(options.clusterDomain)"
         let headless = "\(Self.discoveryID)-headless"
@@ -119,7 +120,7 @@ public struct KubernetesExport: Sendable {
         // which holds the CA's private key and which no component reads), the users file, and
         // the secret variables.
         let keystoreDirectory = plan.keystoreDirectory
-        let alias = plan.certificateValues["KEY_ALIAS"] ?? "localhost"
+        let alias = plan.certificates?.stores?.keyAlias ?? "localhost"
         let caKeystore = KeystoreLayout(root: keystoreDirectory, alias: alias).localCAKeystore
         var secretData: [YAMLEntry] = []
         var secretItems: [YAMLNode] = []
@@ -168,7 +169,7 @@ public struct KubernetesExport: Sendable {
         // The certificate must name every host the components are called by in the cluster.
         var neededByCertificate: [(certificate: String, names: [String], components: [String])] = []
         for component in plan.components where component.port != nil {
-            guard let name = serviceNames[component.id], let certificate = component.environment["KEYSTORE_CERTIFICATE"] else { continue }
+            guard let name = serviceNames[component.id], let certificate = component.environment[.keystoreCertificate] else { continue }
             let names = ["\(name).\(domain)"] + (component.id == Self.discoveryID ? discoveryPods : [])
             if let index = neededByCertificate.firstIndex(where: { $0.certificate == certificate }) {
                 neededByCertificate[index].names += names

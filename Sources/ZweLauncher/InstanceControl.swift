@@ -243,8 +243,10 @@ public enum InstanceControl {
         log.echo = foreground
         _ = FileManager.default.createFile(atPath: files.pid, contents: Data("\(getpid())\n".utf8), attributes: [.posixPermissions: 0o644])
         let supervisor = Supervisor(plan: plan, files: files, log: log, environment: environment, haInstance: haInstance)
-        let certificateValues = plan.certificateValues
-        supervisor.certificateExpiresInDays = { certificateDays(certificateValues) }
+        let stores = plan.certificates?.stores
+        let password = plan.keystorePassword
+        let expiry = stores.map { CertificateExpiry(stores: $0, password: password) }
+        supervisor.certificateExpiresInDays = { expiry?.days() }
         // In the foreground the launcher is the main process of a systemd unit of Type=notify
         // (zwe export systemd); a detached launcher is not, and never notifies.
         if foreground { supervisor.notifier = ServiceNotifier(socketPath: environment["NOTIFY_SOCKET"]) }
@@ -263,19 +265,6 @@ public enum InstanceControl {
     }
 
     final class ExitBox: @unchecked Sendable { var code: Int32 = 0 }
-
-    static func certificateDays(_ values: [String: String]) -> Int? {
-        var notAfter: Date?
-        if let ring = values["KEYSTORE"].flatMap(KeyringName.init) {
-            let labelled = (try? SAFDatabase(root: values["ZWE_SAF_DIR"] ?? "").open(ring, label: values["KEY_ALIAS"] ?? "localhost"))?.labelled
-            if let der = labelled.flatMap({ try? PEM.decode($0.certificatePEM) })?.first?.der {
-                notAfter = (try? LoadedCertificate(der: der))?.certificate.notValidAfter
-            }
-        } else if let path = values["KEYSTORE_CERTIFICATE"], let first = (try? CertificateFile.read(path))?.first {
-            notAfter = first.certificate.notValidAfter
-        }
-        return notAfter.map { Int(($0.timeIntervalSinceNow / 86_400).rounded(.down)) }
-    }
 
     // MARK: - stop
 

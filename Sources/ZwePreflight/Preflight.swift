@@ -4,6 +4,7 @@
 // pass, each with its id, cause, fix and location. It reads and probes; it never writes.
 
 import Foundation
+import ZweKeyMaterial
 import ZweCertificates
 import ZweConfiguration
 import ZweMessages
@@ -86,7 +87,7 @@ public enum Preflight {
         if planned.keystoreUsable {
             var check = CertificateCheck(keystoreDirectory: plan.keystoreDirectory, hosts: plan.certificateHosts)
             check.southbound = southbound.endpoints
-            if let password = options.environment["ZWE_KEYSTORE_PASSWORD"], !password.isEmpty { check.password = password }
+            check.password = KeystorePassword.override(in: options.environment)
             let report = CertificateValidator.check(check)
             findings += report.findings
             expires = report.expiresInDays

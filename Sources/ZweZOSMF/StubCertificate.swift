@@ -3,6 +3,7 @@ import Foundation
 import NIOSSL
 import X509
 import ZweCertificates
+import ZweKeyMaterial
 import ZweMessages
 
 /// The certificate the stub presents, as z/OSMF has one of its own that Zowe does not manage:

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import ZweComponentRuntime
+import ZweKeyMaterial
 import ZweTestSupport
 
 /// Certificates made with the openssl command, independent of the product's own setup: a

@@ -1,5 +1,6 @@
 import Testing
 @testable import ZweComponentRuntime
+import ZweKeyMaterial
 import ZweMessages
 
 @Suite("Component environment")

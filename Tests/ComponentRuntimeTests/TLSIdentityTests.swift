@@ -2,6 +2,7 @@ import Foundation
 import NIOSSL
 import Testing
 @testable import ZweComponentRuntime
+import ZweKeyMaterial
 import ZweMessages
 import ZwePKCS12
 import ZweTestSupport

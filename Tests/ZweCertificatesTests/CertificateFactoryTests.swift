@@ -3,6 +3,7 @@ import SwiftASN1
 import Testing
 import X509
 @testable import ZweCertificates
+import ZweKeyMaterial
 
 @Suite("Certificate factory")
 struct CertificateFactoryTests {

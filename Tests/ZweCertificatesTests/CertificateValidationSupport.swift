@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import SwiftASN1
 import Testing
+import ZweKeyMaterial
 import ZweTestSupport
 import X509
 import ZweConfiguration

@@ -4,6 +4,7 @@ import SwiftASN1
 import Testing
 import X509
 import ZweConfiguration
+import ZweKeyMaterial
 @testable import ZweMessages
 import ZwePKCS12
 @testable import ZweCertificates

@@ -1,4 +1,5 @@
 import Foundation
+import ZweKeyMaterial
 import ZweTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZweKeyMaterial
 import ZwePKCS12
 
 @Suite("PKCS#12 stores")
