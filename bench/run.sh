@@ -94,10 +94,15 @@ memory=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 kernel=$(uname -srm)
 swift_version=$(swift --version 2>/dev/null | sed -n 1p || true)
 mode=full; [ -n "$quick" ] && mode=quick
+# The commit measured, and whether the tree had changes on top of it: a figure belongs to code.
+commit=$(cd "$root" && git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+if [ "$commit" != unknown ] && [ -n "$(cd "$root" && git status --porcelain --untracked-files=no -- Package.swift Sources bench runtime-stub 2>/dev/null)" ]; then
+  commit="$commit with uncommitted changes"
+fi
 python3 - "$results" "$work/scripts" "$output" "$cores" "${cpu:-unknown}" "$memory" "$kernel" \
-  "${swift_version:-unknown}" "$configuration" "$mode" "$work" <<'PY'
+  "${swift_version:-unknown}" "$configuration" "$mode" "$work" "$commit" <<'PY'
 import datetime, json, os, sys
-results, scripts, output, cores, cpu, memory, kernel, swift, configuration, mode, work = sys.argv[1:]
+results, scripts, output, cores, cpu, memory, kernel, swift, configuration, mode, work, commit = sys.argv[1:]
 covers = {"setup": "P1", "validate": "P2", "start-stop": "P3-P5", "gateway": "P6", "memory": "P7", "scale": "P8"}
 rows = [json.loads(line) for line in open(results) if line.strip()]
 def cell(value): return str(value).replace("|", "\\|").replace("\n", " ")
@@ -107,6 +112,7 @@ lines = [
     f"Run of `bench/run.sh{' --quick' if mode == 'quick' else ''}` on "
     f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; the targets are P1-P8 of quality.md.",
     "",
+    f"- Commit: {commit}",
     f"- Machine: {cores} cores ({cpu}), {memory} memory, {kernel}",
     f"- Toolchain: {swift}",
     f"- Build: {configuration}" + ("" if configuration == "release" else
