@@ -60,11 +60,19 @@ public struct ComponentEnvironment: Sendable, Equatable {
     /// WORKSPACE_DIR: the instance's workspace, where instance-wide state (the tokens ended by
     /// a logout) lives.
     public var workspaceDirectory: String?
+    /// ZWE_COMPONENT_*: what one client may hold of the component's HTTPS server (the gateway
+    /// reads its own ZWE_GATEWAY_* instead).
+    public var limits: ConnectionLimits
+
+    /// The body limit of a component when ZWE_COMPONENT_MAX_BODY_BYTES is not set: the most
+    /// any of them reads of a request body.
+    public static let defaultMaxBodyBytes = 16 * 1024 * 1024
 
     public init(
         componentID: String, jobName: String, keystore: String, keystorePassword: String, keyAlias: String,
         truststore: String, verifyMode: VerifyMode, bindAddress: String, portVariable: String, port: Int,
-        logLevel: ComponentLogLevel, safDirectory: String? = nil, workspaceDirectory: String? = nil
+        logLevel: ComponentLogLevel, safDirectory: String? = nil, workspaceDirectory: String? = nil,
+        limits: ConnectionLimits = ConnectionLimits(prefix: "ZWE_COMPONENT", maxBodyBytes: defaultMaxBodyBytes)
     ) {
         self.componentID = componentID
         self.jobName = jobName
@@ -79,6 +87,7 @@ public struct ComponentEnvironment: Sendable, Equatable {
         self.port = port
         self.logLevel = logLevel
         self.workspaceDirectory = workspaceDirectory
+        self.limits = limits
     }
 
     /// Reads the environment of a component.
@@ -168,7 +177,9 @@ public struct ComponentEnvironment: Sendable, Equatable {
             jobName: optional("ZWE_JOB_NAME") ?? componentID,
             keystore: keystore, keystorePassword: password, keyAlias: alias, truststore: truststore,
             verifyMode: mode, bindAddress: bindAddress, portVariable: portVariable, port: port,
-            logLevel: logLevel, safDirectory: safDirectory, workspaceDirectory: optional("WORKSPACE_DIR"))
+            logLevel: logLevel, safDirectory: safDirectory, workspaceDirectory: optional("WORKSPACE_DIR"),
+            limits: try ConnectionLimits.read(prefix: "ZWE_COMPONENT", component: componentID,
+                                              defaultMaxBodyBytes: defaultMaxBodyBytes, environment: environment))
     }
 
     /// The address as it is written in a URL (IPv6 in brackets).
