@@ -140,11 +140,11 @@ struct LimitsTests {
 
     @Test("2,000 idle connections cannot exhaust the descriptors: beyond the cap they are closed at once, the rest by the keep-alive timeout, and the gateway answers again")
     func idleConnections() async throws {
-        let apiml = try await LimitedGateway(["ZWE_GATEWAY_MAX_CONNECTIONS": "900", "ZWE_GATEWAY_KEEPALIVE_TIMEOUT": "3"],
+        let apiml = try await LimitedGateway(["ZWE_GATEWAY_MAX_CONNECTIONS": "900", "ZWE_GATEWAY_KEEPALIVE_TIMEOUT": "10"],
                                              descriptors: 1024)
         defer { apiml.stop() }
         let before = apiml.descriptorCount
-        let result = try LimitedGateway.json(try await apiml.client(["idle", "--connections", "2000", "--hold", "10"]))
+        let result = try LimitedGateway.json(try await apiml.client(["idle", "--connections", "2000", "--hold", "20"]))
         let closed = result["closedByServer"] as? [String: Any]
         let answered = number(result, "answered")
         let after = try await apiml.health()
@@ -155,7 +155,9 @@ struct LimitsTests {
                            + "descriptors \(before) before, \(apiml.descriptorCount) after")
         #expect(answered > 0 && answered + number(result, "refused") == 2000, "\(result)")
         #expect(number(result, "stillOpen") == 0, "\(result)")
-        #expect(number(closed, "count") == answered && number(closed, "max") < 5, "\(result)")
+        // Opening 2,000 TLS connections takes seconds here: the keep-alive timeout (10 s) is
+        // longer, so that they are all open at once.
+        #expect(number(closed, "count") == answered && number(closed, "max") < 12 && number(closed, "min") >= 9, "\(result)")
         #expect(after.status == 200 && after.seconds < 1, "\(after)")
         #expect(warnings >= 1 && warnings <= 3, "\(apiml.gateway.stdout.suffix(2000))")
         #expect(apiml.descriptorCount < before + 20)
