@@ -49,11 +49,19 @@ public struct ComponentEnvironment: Sendable, Equatable {
     /// WORKSPACE_DIR: the instance's workspace, where instance-wide state (the tokens ended by
     /// a logout) lives.
     public var workspaceDirectory: String?
+    /// ZWE_COMPONENT_*: what one client may hold of the component's HTTPS server (the gateway
+    /// reads its own ZWE_GATEWAY_* instead).
+    public var limits: ConnectionLimits
+
+    /// The body limit of a component when ZWE_COMPONENT_MAX_BODY_BYTES is not set: the most
+    /// any of them reads of a request body.
+    public static let defaultMaxBodyBytes = 16 * 1024 * 1024
 
     public init(
         componentID: String, jobName: String, stores: KeyMaterialStores, keystorePassword: String,
         verifyMode: VerifyMode, bindAddress: String, portVariable: String, port: Int,
-        logLevel: ComponentLogLevel, workspaceDirectory: String? = nil
+        logLevel: ComponentLogLevel, workspaceDirectory: String? = nil,
+        limits: ConnectionLimits = ConnectionLimits(prefix: "ZWE_COMPONENT", maxBodyBytes: defaultMaxBodyBytes)
     ) {
         self.componentID = componentID
         self.jobName = jobName
@@ -65,6 +73,7 @@ public struct ComponentEnvironment: Sendable, Equatable {
         self.port = port
         self.logLevel = logLevel
         self.workspaceDirectory = workspaceDirectory
+        self.limits = limits
     }
 
     /// KEYSTORE as the environment gives it.
@@ -162,7 +171,9 @@ public struct ComponentEnvironment: Sendable, Equatable {
             stores: KeyMaterialStores(keystore: keystore, truststore: truststore, keyAlias: alias),
             keystorePassword: password, verifyMode: VerifyMode(verify: verify, nonStrict: nonStrict),
             bindAddress: bindAddress, portVariable: portVariable, port: port,
-            logLevel: logLevel, workspaceDirectory: optional("WORKSPACE_DIR"))
+            logLevel: logLevel, workspaceDirectory: optional("WORKSPACE_DIR"),
+            limits: try ConnectionLimits.read(prefix: "ZWE_COMPONENT", component: componentID,
+                                              defaultMaxBodyBytes: defaultMaxBodyBytes, environment: environment))
     }
 
     /// The address as it is written in a URL (IPv6 in brackets).

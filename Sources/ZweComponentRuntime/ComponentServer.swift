@@ -130,18 +130,23 @@ public struct ComponentServer {
         let check = spec.clientCertificates == .request ? clientCertificateCheck : nil
         let callers = CallerLog(component: component, logger: logger)
         let asksForCertificates = spec.clientCertificates != .none
+        let limits = environment.limits
+        let cap = ConnectionCap(limit: limits.maxConnections, component: component,
+                                variable: limits.variable("MAX_CONNECTIONS"), logger: logger)
         let application = Application(
             router: router,
             server: HTTPServerBuilder { responder in
                 do {
+                    // TLS, then the connection's timeouts, then HTTP with the size limits.
+                    let http = DeadlinesChannel(base: limits.http1Channel(responder: responder), limits: limits)
                     if let check {
-                        return NoDelayChannel(base: CallerLoggingChannel(base: CheckedClientTLSChannel(
-                            base: HTTP1Channel(responder: responder), context: try NIOSSLContext(configuration: tls), check: check),
-                            log: callers))
+                        return CappedChannel(base: NoDelayChannel(base: CallerLoggingChannel(base: CheckedClientTLSChannel(
+                            base: http, context: try NIOSSLContext(configuration: tls), check: check),
+                            log: callers)), cap: cap)
                     }
-                    let plain = try TLSChannel(HTTP1Channel(responder: responder), tlsConfiguration: tls)
-                    if asksForCertificates { return NoDelayChannel(base: CallerLoggingChannel(base: plain, log: callers)) }
-                    return NoDelayChannel(base: plain)
+                    let plain = try TLSChannel(http, tlsConfiguration: tls)
+                    if asksForCertificates { return CappedChannel(base: NoDelayChannel(base: CallerLoggingChannel(base: plain, log: callers)), cap: cap) }
+                    return CappedChannel(base: NoDelayChannel(base: plain), cap: cap)
                 } catch {
                     // A key or chain the TLS library refuses: said as such, not as a server failure.
                     throw Diagnostic(MessageCatalog.runtimeTLSSetupFailed,

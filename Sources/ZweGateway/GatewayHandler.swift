@@ -24,25 +24,54 @@ struct GatewayContext: Sendable {
 }
 
 /// One northbound connection: reads a request, answers the gateway's own endpoints, and
-/// proxies the rest to an instance of the service its path names, streaming the response
-/// back. A request whose body has been read whole can be sent again, so a refused connection
-/// is retried on the next instance.
+/// proxies the rest to an instance of the service its path names, streaming the request body
+/// to it as it comes and the response back. The route is chosen when the head has come; body
+/// parts wait only while the service connection is being made (reading pauses when they pile
+/// up, and whenever the service's connection cannot take more). What was written to a
+/// service is kept while it is small (`replayLimit`), so that a refused or stale connection
+/// is retried on the next instance; a larger body, once partly sent, is not sent twice.
+///
+/// The body limit (ZWE_GATEWAY_MAX_BODY_BYTES) is checked on Content-Length before anything
+/// is answered, so a client that waits for `100 Continue` gets 413 instead. A chunked body
+/// that grows past it gets 413 while no response has begun (the service's request is cut
+/// off); once part of a response is out, both connections are closed.
 ///
 /// Pipelined requests wait in a queue until the response before them is complete; reading
 /// pauses only when the queue grows long, so that the common case (one request at a time)
 /// costs no change of the socket's registration. A request the decoder cannot parse gets a
-/// 400 and the connection closes.
+/// 400 (431 for a head over the size limits) and the connection closes.
 final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let gateway: GatewayContext
     private let pool: UpstreamPool
+    /// The connection's handshake, head and keep-alive timeouts.
+    private let deadlines: ConnectionDeadlines
     private var context: ChannelHandlerContext?
 
     private var head: HTTPRequestHead?
-    private var body: ByteBuffer?
-    private var bodyTooLarge = false
+    /// From a request's head to its end: the parts that come are its body.
+    private var requestOpen = false
+    private var bodyBytes = 0
+    private var expectsContinue = false
+    /// A request for the gateway's own endpoints: its body is read whole, then answered.
+    private var answersLocally = false
+    private var localBody: ByteBuffer?
+    /// Body parts that came while no service connection was ready.
+    private var pending = CircularBuffer<ByteBuffer>()
+    private var pendingBytes = 0
+    /// Body parts written to the current service connection, kept for a retry while small.
+    private var replay = CircularBuffer<ByteBuffer>()
+    private var replayBytes = 0
+    private var replayable = true
+    /// Body parts written to the service since the last flush (flushed once per read).
+    private var upstreamUnflushed = false
+    /// After a refused request (413) whose body is still coming: the rest is read and dropped
+    /// so that the client sees the answer rather than a reset, and the connection closes at
+    /// the request's end or after `lingerTime`.
+    private var lingering = false
+    private var lingerTimer: Scheduled<Void>?
     private var keepAlive = true
     private var started = NIODeadline.now()
     /// For the debug line and the metrics of each request.
@@ -54,17 +83,33 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
     /// to one route and get one status, so most requests find theirs here without a lock.
     private var lastSeries: (route: String, status: Int, series: ComponentMetrics.RequestSeries)?
     private var exchange: Exchange?
-    /// From a request's end until its response's end.
+    /// From a request's head until its response's end.
     private var responding = false
     /// Parts of pipelined requests that came while a response was in progress.
     private var queued = CircularBuffer<HTTPServerRequestPart>()
-    private var readingPaused = false
+    /// Why reading from the client is paused; it reads again when no reason is left.
+    private var pauses: Pauses = []
     /// Queued parts beyond which reading pauses.
     private static let queueLimit = 64
+    /// Body bytes waiting for a service connection beyond which reading pauses.
+    private static let pendingLimit = 256 * 1024
+    /// Body bytes kept for sending again to another instance.
+    private static let replayLimit = 64 * 1024
+    /// The largest body of a request to the gateway's own endpoints (a login's JSON).
+    private static let localBodyLimit = 1024 * 1024
+    private static let lingerTime = TimeAmount.seconds(5)
     /// The one timer of the connection: due at or before the current exchange's deadline,
     /// moved on rather than replaced while requests keep finishing in time.
     private var timeoutTimer: Scheduled<Void>?
     private var timeoutTimerDue = NIODeadline.distantFuture
+
+    private struct Pauses: OptionSet {
+        let rawValue: UInt8
+        /// Too many pipelined parts are queued.
+        static let queue = Pauses(rawValue: 1)
+        /// The service's connection is not ready, or cannot take more of the body now.
+        static let upstream = Pauses(rawValue: 2)
+    }
 
     /// A proxied request in progress; callbacks of a connection attempt check that theirs is
     /// still the current one.
@@ -87,6 +132,7 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
 
         var index = 0
         var failures: [SouthboundError] = []
+        /// The service connection the request is written to; nil while connecting.
         var connection: UpstreamConnection?
         var reused = false
         var retriedStale = false
@@ -99,9 +145,10 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         var url: String { instance.baseURL + path }
     }
 
-    init(gateway: GatewayContext, pool: UpstreamPool) {
+    init(gateway: GatewayContext, pool: UpstreamPool, deadlines: ConnectionDeadlines) {
         self.gateway = gateway
         self.pool = pool
+        self.deadlines = deadlines
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -116,82 +163,196 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
-        if responding || !queued.isEmpty {
-            queued.append(part)
-            if queued.count >= Self.queueLimit, !readingPaused {
-                readingPaused = true
-                context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
-            }
+        // The current request's own parts are read at once; those of the requests after it
+        // wait for its response.
+        if queued.isEmpty, requestOpen || !responding {
+            read(part, context: context)
             return
         }
-        read(part, context: context)
+        queued.append(part)
+        if queued.count >= Self.queueLimit { pause(.queue, context: context) }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if upstreamUnflushed {
+            upstreamUnflushed = false
+            exchange?.connection?.channel.flush()
+        }
+        context.fireChannelReadComplete()
     }
 
     private func read(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch part {
         case .head(let requestHead):
+            deadlines.requestHeadReceived()
             head = requestHead
-            body = nil
-            bodyTooLarge = false
+            requestOpen = true
+            responding = true
+            bodyBytes = 0
+            replayable = true
+            answersLocally = false
+            localBody = nil
             keepAlive = requestHead.isKeepAlive
             started = .now()
             route = ComponentMetrics.noRoute
             responseStatus = nil
-            if requestHead.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
-                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: requestHead.version, status: .continue))),
-                                      promise: nil)
-            }
-        case .body(var part):
-            guard !bodyTooLarge else { return }
-            if (body?.readableBytes ?? 0) + part.readableBytes > gateway.settings.maxBodyBytes {
-                bodyTooLarge = true
-                body = nil
-                return
-            }
-            if body == nil {
-                body = part
-            } else {
-                body!.writeBuffer(&part)
-            }
+            expectsContinue = requestHead.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" })
+            begin(requestHead, context: context)
+        case .body(let part):
+            bodyBytes += part.readableBytes
+            received(part, context: context)
         case .end:
-            guard let requestHead = head else { return }
-            responding = true
-            dispatch(requestHead, context: context)
+            requestOpen = false
+            ended(context: context)
         }
+    }
+
+    /// A request head: refused when its declared body is too large (before any `100
+    /// Continue`), otherwise routed at once; the gateway's own endpoints wait for the body.
+    private func begin(_ requestHead: HTTPRequestHead, context: ChannelHandlerContext) {
+        if let declared = requestHead.headers.first(name: "content-length").flatMap({ Int($0) }),
+           declared > gateway.settings.maxBodyBytes {
+            refuseBody(context: context)
+            return
+        }
+        if expectsContinue {
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: requestHead.version, status: .continue))),
+                                  promise: nil)
+        }
+        if LocalEndpoints.mayAnswer(requestHead.uri), LocalEndpoints.isLocal(requestHead.uri) {
+            answersLocally = true
+            route = GatewayComponent.registration.serviceID
+            return
+        }
+        dispatch(requestHead, context: context)
+    }
+
+    /// 413: the body is, or has grown, larger than ZWE_GATEWAY_MAX_BODY_BYTES.
+    private func refuseBody(context: ChannelHandlerContext) {
+        keepAlive = false
+        let path = head.map { String(RouteTable.split($0.uri).path) } ?? "/"
+        let limit = answersLocally ? min(gateway.settings.maxBodyBytes, Self.localBodyLimit) : gateway.settings.maxBodyBytes
+        finish(.error(.payloadTooLarge, Diagnostic(MessageCatalog.gatewayRequestTooLarge, ["path": path, "bytes": "\(limit)"])))
+    }
+
+    private func received(_ part: ByteBuffer, context: ChannelHandlerContext) {
+        // Answered already (an error, or a service that did not wait for the body): dropped.
+        guard responding, !lingering else { return }
+        if answersLocally {
+            if bodyBytes > min(gateway.settings.maxBodyBytes, Self.localBodyLimit) {
+                refuseBody(context: context)
+            } else if localBody == nil {
+                localBody = part
+            } else {
+                var part = part
+                localBody!.writeBuffer(&part)
+            }
+            return
+        }
+        guard let exchange else { return }
+        if bodyBytes > gateway.settings.maxBodyBytes {
+            if exchange.headSent {
+                // Part of the service's answer is out: the client can only learn of the cut
+                // by the connection closing; the service's request is cut off with it.
+                self.exchange = nil
+                exchange.connection?.channel.close(promise: nil)
+                context.close(promise: nil)
+            } else {
+                refuseBody(context: context)
+            }
+            return
+        }
+        if let connection = exchange.connection {
+            write(part, to: connection, context: context)
+        } else {
+            pending.append(part)
+            pendingBytes += part.readableBytes
+            if pendingBytes > Self.pendingLimit { pause(.upstream, context: context) }
+        }
+    }
+
+    private func ended(context: ChannelHandlerContext) {
+        if lingering {
+            context.close(promise: nil)
+            return
+        }
+        // Answered before the body was all there: the next request may come.
+        guard responding else { return }
+        if answersLocally {
+            answerLocally(context: context)
+            return
+        }
+        if let connection = exchange?.connection {
+            upstreamUnflushed = false
+            connection.channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        }
+        // Still connecting: the end is written with the rest once connected.
+    }
+
+    private func write(_ part: ByteBuffer, to connection: UpstreamConnection, context: ChannelHandlerContext) {
+        connection.channel.write(HTTPClientRequestPart.body(.byteBuffer(part)), promise: nil)
+        upstreamUnflushed = true
+        keepForReplay(part)
+        if !connection.channel.isWritable { pause(.upstream, context: context) }
+    }
+
+    private func keepForReplay(_ part: ByteBuffer) {
+        guard replayable else { return }
+        replayBytes += part.readableBytes
+        if replayBytes > Self.replayLimit {
+            replayable = false
+            replay.removeAll()
+            replayBytes = 0
+        } else {
+            replay.append(part)
+        }
+    }
+
+    func upstreamWritable() {
+        if let context, exchange?.connection != nil { resume(.upstream, context: context) }
+    }
+
+    private func pause(_ reason: Pauses, context: ChannelHandlerContext) {
+        guard !pauses.contains(reason) else { return }
+        let wasReading = pauses.isEmpty
+        pauses.insert(reason)
+        if wasReading { context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in } }
+    }
+
+    private func resume(_ reason: Pauses, context: ChannelHandlerContext) {
+        guard pauses.contains(reason) else { return }
+        pauses.remove(reason)
+        if pauses.isEmpty { context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in } }
     }
 
     /// After a response: the requests that queued up behind it, in order.
     private func readQueued(context: ChannelHandlerContext) {
-        while !responding, context.channel.isActive, let part = queued.popFirst() {
+        while requestOpen || !responding, context.channel.isActive, let part = queued.popFirst() {
             read(part, context: context)
         }
-        if readingPaused, queued.count < Self.queueLimit / 2 {
-            readingPaused = false
-            context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+        if queued.count < Self.queueLimit / 2 { resume(.queue, context: context) }
+    }
+
+    private func answerLocally(context: ChannelHandlerContext) {
+        guard let requestHead = head else { return }
+        var path: String { String(RouteTable.split(requestHead.uri).path) }
+        guard let local = gateway.endpoints.answer(requestHead, body: localBody, on: context.eventLoop) else {
+            respond(.error(.notFound, Diagnostic(MessageCatalog.gatewayNoRoute, ["path": path])))
+            return
+        }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        local.hop(to: context.eventLoop).whenComplete { result in
+            switch result {
+            case .success(let response): handler.value.respond(response)
+            case .failure: handler.value.respond(.error(.internalServerError, Diagnostic(MessageCatalog.gatewayBadRequest,
+                                                                            ["path": path, "reason": "internal error"])))
+            }
         }
     }
 
     private func dispatch(_ requestHead: HTTPRequestHead, context: ChannelHandlerContext) {
         // The path for messages; made only when one is written.
         var path: String { String(RouteTable.split(requestHead.uri).path) }
-        if bodyTooLarge {
-            keepAlive = false
-            respond(.error(.payloadTooLarge, Diagnostic(MessageCatalog.gatewayRequestTooLarge,
-                                                        ["path": path, "bytes": "\(gateway.settings.maxBodyBytes)"])))
-            return
-        }
-        if LocalEndpoints.mayAnswer(requestHead.uri), let local = gateway.endpoints.answer(requestHead, body: body, on: context.eventLoop) {
-            route = GatewayComponent.registration.serviceID
-            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-            local.hop(to: context.eventLoop).whenComplete { result in
-                switch result {
-                case .success(let response): handler.value.respond(response)
-                case .failure: handler.value.respond(.error(.internalServerError, Diagnostic(MessageCatalog.gatewayBadRequest,
-                                                                                ["path": path, "reason": "internal error"])))
-                }
-            }
-            return
-        }
         let table = gateway.routing.table
         switch table.resolve(requestHead.uri) {
         case .noRoute:
@@ -246,6 +407,10 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
 
     private func attempt(fresh: Bool) {
         guard let exchange else { return }
+        // What an earlier attempt wrote goes out again first.
+        while let part = replay.popLast() { pending.prepend(part) }
+        pendingBytes += replayBytes
+        replayBytes = 0
         let instance = exchange.instance
         if !fresh, let idle = pool.takeIdle(instance) {
             send(on: idle, reused: true)
@@ -285,14 +450,23 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         if exchange.zosmfScheme { upstreamHead.headers = zosmfSession(upstreamHead.headers) }
         let channel = connection.channel
         channel.write(HTTPClientRequestPart.head(upstreamHead), promise: nil)
-        if let body, body.readableBytes > 0 {
-            channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
+        while let part = pending.popFirst() {
+            channel.write(HTTPClientRequestPart.body(.byteBuffer(part)), promise: nil)
+            keepForReplay(part)
         }
-        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        pendingBytes = 0
+        if requestOpen {
+            // The rest of the body follows as it comes.
+            channel.flush()
+            if channel.isWritable, let context { resume(.upstream, context: context) }
+        } else {
+            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        }
     }
 
     /// The request's headers as the service gets them: hop-by-hop headers dropped, Host of the
-    /// instance, the body's length, and where the request came from.
+    /// instance, the body's framing (the client's Content-Length, or chunked), and where the
+    /// request came from.
     private func forwardedHeaders(_ requestHead: HTTPRequestHead, instance: UpstreamInstance, prefix: String) -> HTTPHeaders {
         // The client's headers stay as they are but for those removed here (the usual request
         // has none of them but Host): no copy of each one.
@@ -303,13 +477,13 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
             if HeaderName.equals(name, "x-forwarded-for") { earlierForwardedFor = value }
         }
         var headers = Self.withoutConnectionHeaders(requestHead.headers) { name in
-            HeaderName.equals(name, "host") || HeaderName.equals(name, "x-forwarded-for")
-                || HeaderName.equals(name, "content-length") || HeaderName.isForwarded(name)
+            HeaderName.equals(name, "host") || HeaderName.equals(name, "x-forwarded-for") || HeaderName.isForwarded(name)
         }
         headers.add(name: "Host", value: instance.authority)
-        let length = body?.readableBytes ?? 0
-        if length > 0 || requestHead.headers.contains(name: "content-length") || requestHead.headers.contains(name: "transfer-encoding") {
-            headers.add(name: "Content-Length", value: String(length))
+        // The decoder took a body framed by Content-Length (kept as it is) or chunked (its
+        // Transfer-Encoding is hop-by-hop, so it is said again for this hop).
+        if !headers.contains(name: "content-length"), requestHead.headers.contains(name: "transfer-encoding") {
+            headers.add(name: "Transfer-Encoding", value: "chunked")
         }
         let client = clientAddress
         headers.add(name: "X-Forwarded-For", value: earlierForwardedFor.map { $0 + ", " + client } ?? client)
@@ -390,7 +564,7 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         gateway.logger.debug("\(exchange.serviceID): \(exchange.url): \(failure.reason); trying the next instance")
         exchange.failures.append(failure)
         exchange.index += 1
-        if exchange.index < exchange.candidates.count {
+        if exchange.index < exchange.candidates.count, replayable {
             attempt(fresh: false)
             return
         }
@@ -444,7 +618,9 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         guard let exchange else { return }
         self.exchange = nil
         if let connection = exchange.connection {
-            if exchange.upstreamKeepAlive {
+            // A service that answered before the whole body was sent has a request half read
+            // on that connection: it is not used again.
+            if exchange.upstreamKeepAlive, !requestOpen {
                 if exchange.upstreamPaused {
                     connection.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
                 }
@@ -467,7 +643,7 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         }
         // A kept-alive connection the service closed just before our request came: the
         // request never reached it; send it once more on a new connection.
-        if exchange.reused, !receivedBytes, !exchange.retriedStale, error is UpstreamClosed {
+        if exchange.reused, !receivedBytes, !exchange.retriedStale, replayable, error is UpstreamClosed {
             exchange.retriedStale = true
             attempt(fresh: true)
             return
@@ -477,7 +653,7 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
                                                 timeout: gateway.settings.timeout)
         if failure.isTLSFailure {
             finish(.error(.badGateway, Diagnostic(MessageCatalog.gatewayTLSFailure, ["url": exchange.url, "reason": failure.reason])))
-        } else if !receivedBytes, let method = head?.method, Self.isIdempotent(method) {
+        } else if !receivedBytes, replayable, let method = head?.method, Self.isIdempotent(method) {
             // The instance went away with the request and nothing of an answer came back (a
             // crash, a kill): a request that may be repeated goes to the next instance, as
             // when the connection is refused. Others (POST, PATCH) may have taken effect.
@@ -554,16 +730,34 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
             gateway.logger.debug("\(requestHead.method.rawValue) \(requestHead.uri) \(code) \(elapsed / 10).\(elapsed % 10) ms from \(client)")
         }
         head = nil
-        body = nil
+        localBody = nil
+        pending.removeAll()
+        pendingBytes = 0
+        replay.removeAll()
+        replayBytes = 0
+        upstreamUnflushed = false
         responding = false
+        // The rest of this request's body, if any, is read (and dropped) from now on.
+        resume(.upstream, context: context)
+        if close, requestOpen, !expectsContinue {
+            // The client is still sending: closing now could reset the connection before it
+            // reads the answer.
+            lingering = true
+            queued.removeAll()
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            lingerTimer = context.eventLoop.scheduleTask(in: Self.lingerTime) { bound.value.close(promise: nil) }
+            return
+        }
         let promise: EventLoopPromise<Void>? = close ? context.eventLoop.makePromise() : nil
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
         if let promise {
             queued.removeAll()
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             promise.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
-        } else if !queued.isEmpty || readingPaused {
-            readQueued(context: context)
+        } else {
+            deadlines.responseEnded()
+            if !queued.isEmpty || !pauses.isEmpty { readQueued(context: context) }
         }
     }
 
@@ -583,7 +777,11 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         }
         timeoutTimer?.cancel()
         timeoutTimer = nil
+        lingerTimer?.cancel()
+        lingerTimer = nil
         queued.removeAll()
+        pending.removeAll()
+        replay.removeAll()
         context.fireChannelInactive()
     }
 
@@ -592,11 +790,19 @@ final class GatewayHandler: ChannelInboundHandler, UpstreamResponseDelegate {
         // A request the decoder cannot read: 400 when no response has begun (a response in
         // progress can only be cut short), then the connection closes. TLS errors of clients
         // that go away, resets: nothing to answer.
-        if error is HTTPParserError, !responding, context.channel.isActive {
+        if let parserError = error as? HTTPParserError, !responding, context.channel.isActive {
             var head = HTTPResponseHead(version: .http1_1, status: .badRequest)
-            head.headers.add(name: "Content-Length", value: "0")
+            var body: ByteBuffer?
+            if parserError == .headerOverflow {
+                // Over ZWE_GATEWAY_MAX_HEADER_BYTES or _MAX_HEADER_LINE_BYTES: said as such.
+                head.status = .requestHeaderFieldsTooLarge
+                body = ConnectionLimits.errorBody(gateway.settings.limits.headersTooLarge)
+                head.headers.add(name: "Content-Type", value: "application/json")
+            }
+            head.headers.add(name: "Content-Length", value: "\(body?.readableBytes ?? 0)")
             head.headers.add(name: "Connection", value: "close")
             context.write(wrapOutboundOut(.head(head)), promise: nil)
+            if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in bound.value.close(promise: nil) }
             return

@@ -40,6 +40,13 @@ final class GatewayServer: Service, Sendable {
         let quiescing = ServerQuiescingHelper(group: group)
         let gateway = self.gateway
         let tls = serverTLS
+        let limits = gateway.settings.limits
+        let cap = ConnectionCap(limit: limits.maxConnections, component: component,
+                                variable: limits.variable("MAX_CONNECTIONS"), logger: gateway.logger)
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        decoderLimits.maxHeaderFieldSize = limits.maxHeaderLineBytes
+        decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
+        let headLimits = decoderLimits
         let channel: any Channel
         do {
             channel = try await ServerBootstrap(group: group)
@@ -57,13 +64,23 @@ final class GatewayServer: Service, Sendable {
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let operations = channel.pipeline.syncOperations
+                        // Over the cap: closed as soon as it is accepted, nothing read.
+                        guard cap.admit(channel) else {
+                            try operations.addHandler(CloseOnActiveHandler())
+                            return
+                        }
                         try operations.addHandler(NIOSSLServerHandler(context: tls))
+                        // The handshake, head and keep-alive timeouts sit between TLS and HTTP.
+                        let deadlines = ConnectionDeadlines(limits)
+                        try operations.addHandler(deadlines)
                         // Response headers come from services through NIO's parser, or are our own.
                         // Pipelining and malformed requests are the handler's own work: NIO's
                         // helpers for them pause and resume reading around every request.
                         try operations.configureHTTPServerPipeline(
-                            withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
-                        try operations.addHandler(GatewayHandler(gateway: gateway, pool: gateway.pools.pool(for: channel.eventLoop)))
+                            withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false, withEncoderConfiguration: .init(),
+                            withDecoderLimitConfiguration: headLimits)
+                        try operations.addHandler(GatewayHandler(gateway: gateway, pool: gateway.pools.pool(for: channel.eventLoop),
+                                                                 deadlines: deadlines))
                     }.flatMapErrorThrowing { error in
                         gateway.logger.warning("gateway: a connection could not be set up: \(error)")
                         throw error

@@ -34,8 +34,11 @@ struct GatewaySettings: Sendable {
     var connectTimeout: Duration
     /// How often the registry's delta is asked for (ZWE_GATEWAY_REGISTRY_REFRESH_SECONDS, default 1).
     var registryRefresh: Duration
-    /// ZWE_GATEWAY_MAX_BODY_BYTES: the largest request body held for a retry (default 64 MiB).
-    var maxBodyBytes: Int
+    /// ZWE_GATEWAY_MAX_CONNECTIONS, _HANDSHAKE_TIMEOUT, _HEADER_TIMEOUT, _KEEPALIVE_TIMEOUT,
+    /// _MAX_HEADER_BYTES, _MAX_HEADER_LINE_BYTES and _MAX_BODY_BYTES (default 64 MiB).
+    var limits: ConnectionLimits
+    /// ZWE_GATEWAY_MAX_BODY_BYTES: the largest request body passed on.
+    var maxBodyBytes: Int { limits.maxBodyBytes }
     /// ZWE_GATEWAY_TOKEN_SECONDS: how long an apimlAuthenticationToken is valid (default 8 hours).
     var tokenLifetime: Duration
     var provider: AuthenticationProvider
@@ -61,8 +64,8 @@ struct GatewaySettings: Sendable {
                                        expected: "milliseconds from 1 to 86400000") ?? 10_000
         let refresh = try number("ZWE_GATEWAY_REGISTRY_REFRESH_SECONDS", 0.05...300,
                                  expected: "a number of seconds from 0.05 to 300") ?? 1
-        let maxBody = try number("ZWE_GATEWAY_MAX_BODY_BYTES", 0...4_294_967_296,
-                                 expected: "a number of bytes up to 4294967296") ?? 64 * 1024 * 1024
+        let limits = try ConnectionLimits.read(prefix: "ZWE_GATEWAY", component: component,
+                                               defaultMaxBodyBytes: 64 * 1024 * 1024, environment: environment)
         let tokenSeconds = try number("ZWE_GATEWAY_TOKEN_SECONDS", 1...31_536_000,
                                       expected: "a number of seconds from 1 to 31536000") ?? 8 * 3600
 
@@ -93,7 +96,7 @@ struct GatewaySettings: Sendable {
             timeout: .milliseconds(Int64(timeoutMillis)),
             connectTimeout: .milliseconds(Int64(min(connectMillis, timeoutMillis))),
             registryRefresh: .milliseconds(Int64((refresh * 1000).rounded())),
-            maxBodyBytes: Int(maxBody), tokenLifetime: .seconds(Int64(tokenSeconds)),
+            limits: limits, tokenLifetime: .seconds(Int64(tokenSeconds)),
             provider: provider,
             discovery: try EurekaClientConfiguration.read(component: component, environment: environment))
     }

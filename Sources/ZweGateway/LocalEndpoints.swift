@@ -24,6 +24,18 @@ struct LocalEndpoints: Sendable {
             || first.elementsEqual("api".utf8)
     }
 
+    /// Whether `answer` answers this target (when `mayAnswer` says it may): decided from the
+    /// head alone, so that a request for a service is passed on as its body comes, and only
+    /// the gateway's own (small) bodies are read whole first.
+    static func isLocal(_ target: String) -> Bool {
+        let segments = RouteTable.split(target).path.split(separator: "/", omittingEmptySubsequences: true)
+        guard let first = segments.first else { return true }
+        if first == "application" {
+            return segments.count == 2 && ["health", "prometheus", "info"].contains(segments[1])
+        }
+        return first == "gateway" || segments.starts(with: ["api", "v1", "gateway"])
+    }
+
     func answer(_ head: HTTPRequestHead, body: ByteBuffer?, on loop: any EventLoop) -> EventLoopFuture<GatewayResponse>? {
         let path = String(RouteTable.split(head.uri).path)
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)

@@ -17,6 +17,8 @@ protocol UpstreamResponseDelegate: AnyObject {
     /// The connection failed or closed before the response was complete.
     /// `receivedBytes`: whether any part of a response had arrived.
     func upstreamFailed(_ error: any Error, receivedBytes: Bool)
+    /// The connection can take more of the request body again (after its buffer filled).
+    func upstreamWritable()
 }
 
 /// The connection closed before a complete response.
@@ -95,6 +97,11 @@ final class UpstreamHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelReadComplete(context: ChannelHandlerContext) {
         delegate?.upstreamReadComplete()
         context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { delegate?.upstreamWritable() }
+        context.fireChannelWritabilityChanged()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

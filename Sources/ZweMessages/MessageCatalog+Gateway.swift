@@ -34,7 +34,7 @@ extension MessageCatalog {
         fix: "Send a well-formed HTTP/1.1 request.")
     public static let gatewayRequestTooLarge = MessageDefinition(
         "ZWEAG101E", "The request body to '{path}' is larger than {bytes} bytes",
-        cause: "The gateway holds a request body in memory until a service instance accepts the connection, up to a limit.",
+        cause: "The gateway passes request bodies on to the service as they come, up to a limit: a larger Content-Length is refused before anything is read or sent on (and before '100 Continue'); a chunked body that grows past the limit is refused while no answer has begun, and ends the connection after.",
         fix: "Send a smaller body, or raise ZWE_GATEWAY_MAX_BODY_BYTES in instance.env.")
     public static let gatewayTokenNotValid = MessageDefinition(
         "ZWEAG102E", "Token is not valid",

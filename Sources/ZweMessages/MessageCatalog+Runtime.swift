@@ -82,12 +82,30 @@ extension MessageCatalog {
         cause: "The first connection with this certificate since the component started; it chains to the truststore's certificate authorities (a certificate that does not is refused in the TLS handshake). Later connections with it are logged at DEBUG level.",
         fix: "No action needed.")
 
+    public static let runtimeConnectionLimitReached = MessageDefinition(
+        "ZWEL1518W", "{component}: {limit} connections are open, the most {variable} allows; new connections are closed at once",
+        cause: "Each open connection holds a descriptor and memory; beyond the limit a new connection is closed right after it is accepted, so that the connections already open keep being served. This is said once per burst; ZWEL1519I says when connections are taken again.",
+        fix: "If this many clients are expected, raise {variable} in instance.env; otherwise find the client that opens so many connections (slow or idle ones are closed by the header and keep-alive timeouts).")
+    public static let runtimeConnectionLimitCleared = MessageDefinition(
+        "ZWEL1519I", "{component}: taking new connections again; {refused} were closed while {limit} were open",
+        cause: "Open connections ended, so the number is below {variable} again.",
+        fix: "No action needed.")
+    public static let runtimeRequestTooLarge = MessageDefinition(
+        "ZWEL1520E", "The request body to '{path}' is larger than {bytes} bytes",
+        cause: "The component reads request bodies up to {variable}; a larger Content-Length is refused before the body is read, and a chunked body that grows past the limit ends the connection.",
+        fix: "Send a smaller body, or raise {variable} in instance.env.")
+    public static let runtimeHeadersTooLarge = MessageDefinition(
+        "ZWEL1521E", "The request line or header fields are larger than {bytes} bytes in all, or {lineBytes} bytes in one line",
+        cause: "The request head is read into memory up to a limit, as web servers do, so that no client can make the server hold an unbounded head; large cookies or tokens usually cause this.",
+        fix: "Send fewer or smaller headers (an old cookie may have grown), or raise {variable} (in all) or {lineVariable} (one line) in instance.env.")
+
     /// The runtime's messages, in id order.
     public static let runtimeMessages: [MessageDefinition] = [
         runtimeVariableMissing, runtimeVariableInvalid, runtimeKeystoreTypeUnsupported, runtimeStoreUnreadable,
         runtimeStoreWrongPassword, runtimeStoreNotPKCS12, runtimeAliasNotFound, runtimeAliasNotAKey,
         runtimeKeyUnusable, runtimeTruststoreEmpty, runtimeCannotListen, runtimeTLSSetupFailed,
         runtimeServerFailed, runtimeUnknownComponent, runtimeUsage, runtimeKeyringUnusable, runtimeIdentityReloaded,
-        runtimeIdentityNotReloaded, runtimeCaller,
+        runtimeIdentityNotReloaded, runtimeConnectionLimitReached, runtimeConnectionLimitCleared, runtimeRequestTooLarge,
+        runtimeHeadersTooLarge, runtimeCaller,
     ]
 }
