@@ -1,8 +1,6 @@
 import CZweProcess
 import Foundation
-import ZweCertificates
 import ZweConfiguration
-import ZweKeyring
 import ZweMessages
 import ZwePKCS12
 import ZwePreflight
@@ -97,7 +95,7 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
         startEligible()
         // The health checks' trust anchors (the truststore, decrypted) are read while the first
         // components start: the first check is due only after `probeInterval`.
-        anchors = Self.trustAnchors(plan.certificateValues)
+        anchors = SupervisorTrust.anchors(plan.certificateValues)
 
         var ready = [Int32](repeating: 0, count: 64)
         while !finished {
@@ -783,22 +781,6 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
             item.pid.map { StateFile.Child(id: item.id, pid: $0, processGroup: $0) }
         }
         StateFile(launcherPid: getpid(), children: children).write(to: files.state)
-    }
-
-    static func trustAnchors(_ certificates: [String: String]) -> [[UInt8]] {
-        if let ring = certificates["TRUSTSTORE"].flatMap(KeyringName.init) {
-            let database = SAFDatabase(root: certificates["ZWE_SAF_DIR"] ?? "")
-            let authorities = (try? database.open(ring, label: nil))?.authorities ?? []
-            return authorities.flatMap { entry in ((try? PEM.decode(entry.certificatePEM)) ?? []).map(\.der) }
-        }
-        guard let path = certificates["TRUSTSTORE"], let data = FileManager.default.contents(atPath: path),
-              let entries = try? PKCS12Store.read(Array(data), password: certificates["KEYSTORE_PASSWORD"] ?? "") else { return [] }
-        return entries.compactMap { entry in
-            switch entry {
-            case .trustedCertificate(_, let der): der
-            case .privateKey(_, _, let chain): chain.last
-            }
-        }
     }
 
     /// ZOWE_USER_ID/ZOWE_GROUP_ID apply only when the launcher runs as root.
