@@ -1,0 +1,28 @@
+import Foundation
+import ZwePKCS12
+
+/// Health-check results handed from the worker threads to the supervisor's thread.
+final class ProbeResults: @unchecked Sendable {
+    struct Result {
+        var id: String
+        var generation: Int
+        var outcome: Swift.Result<Int, TLSProbe.Failure>
+    }
+
+    private let lock = NSLock()
+    private var pending: [Result] = []
+
+    func append(_ result: Result) {
+        lock.lock()
+        pending.append(result)
+        lock.unlock()
+    }
+
+    func take() -> [Result] {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = pending
+        pending.removeAll()
+        return taken
+    }
+}
