@@ -151,6 +151,10 @@ public enum LaunchPlanner {
         let defaultMinUptime = number("ZWE_LAUNCHER_MIN_UPTIME", 90)
         let defaultShutdown = number("ZWE_LAUNCHER_SHUTDOWN_TIMEOUT", 20, minimum: 1)
         let defaultReady = number("ZWE_LAUNCHER_READY_TIMEOUT", 60, minimum: 1)
+        let liveness = LaunchPlan.Liveness(
+            period: number("ZWE_LIVENESS_PERIOD", LaunchPlan.Liveness.defaults.period, minimum: 1),
+            timeout: number("ZWE_LIVENESS_TIMEOUT", LaunchPlan.Liveness.defaults.timeout, minimum: 1),
+            failureThreshold: number("ZWE_LIVENESS_FAILURE_THRESHOLD", LaunchPlan.Liveness.defaults.failureThreshold, minimum: 1))
         let logMaxBytes = number("ZWE_LOG_MAX_BYTES", 10_485_760, minimum: 1024)
         let logKeep = number("ZWE_LOG_KEEP", 5, minimum: 1)
 
@@ -298,6 +302,7 @@ public enum LaunchPlanner {
                 minUptime: manifest.launcher.minUptime ?? defaultMinUptime,
                 shutdownTimeout: manifest.launcher.shutdownTimeout ?? defaultShutdown,
                 readyTimeout: manifest.launcher.readyTimeout ?? defaultReady,
+                liveness: liveness,
                 environment: environment))
         }
 
