@@ -6,6 +6,8 @@ final class ProbeResults: @unchecked Sendable {
     struct Result {
         var id: String
         var generation: Int
+        /// A liveness check of a READY component, not a readiness check of a starting one.
+        var liveness: Bool
         var outcome: Swift.Result<Int, TLSProbe.Failure>
     }
 

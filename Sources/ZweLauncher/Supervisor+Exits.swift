@@ -21,6 +21,14 @@ extension Supervisor {
         item.killTimer = nil
         let uptime = Self.now() - (item.startedAt ?? Self.now())
         writeStateFile()
+        if item.expectingExit, item.stoppedAsUnhealthy {
+            // Stopped for failing its liveness checks: a failure, restarted by the policy.
+            item.expectingExit = false
+            item.stoppedAsUnhealthy = false
+            log.write(Diagnostic(MessageCatalog.componentTerminated, ["id": id, "pid": "\(pid)", "status": status.exitCode.map(String.init) ?? status.text]))
+            crashed(item, uptime: uptime)
+            return
+        }
         if item.expectingExit {
             item.expectingExit = false
             item.state = .stopped

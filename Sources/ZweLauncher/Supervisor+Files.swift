@@ -7,7 +7,7 @@ import ZwePreflight
 extension Supervisor {
     func writeStateFile() {
         let children = order.compactMap { managed[$0] }.compactMap { item in
-            item.pid.map { StateFile.Child(id: item.id, pid: $0, processGroup: $0) }
+            item.pid.map { StateFile.Child(id: item.id, pid: $0, processGroup: $0, state: item.state.rawValue) }
         }
         StateFile(launcherPid: getpid(), children: children).write(to: files.state)
     }

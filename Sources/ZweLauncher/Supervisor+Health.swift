@@ -4,7 +4,8 @@ import ZwePKCS12
 
 /// Health checks of starting components: an HTTPS request to the component's health path on
 /// the loopback address, made on a thread of its own so that the event loop never blocks,
-/// its result handed back through `ProbeResults` and the wake eventfd; READY when it answers 2xx.
+/// its result handed back through `ProbeResults` and the wake eventfd; READY when it answers
+/// 2xx, and from then on watched by the liveness checks (Supervisor+Liveness.swift).
 extension Supervisor {
     /// Between health checks while a component starts. A check before the port is open is a
     /// refused connection, which costs next to nothing; checking often takes little off the
@@ -20,11 +21,18 @@ extension Supervisor {
     }
 
     func launchProbe(_ item: ManagedComponent) {
-        guard let port = item.component.port, let path = item.component.healthPath else {
+        guard item.component.port != nil, item.component.healthPath != nil else {
             // Nothing to check: running is all we can know.
             markReady(item)
             return
         }
+        startCheck(item, liveness: false, timeoutMilliseconds: 1000)
+    }
+
+    /// One health check (GET of the health path, TLS with the instance truststore) on a thread
+    /// of its own; its result comes back through `probeResults` and the wake eventfd.
+    func startCheck(_ item: ManagedComponent, liveness: Bool, timeoutMilliseconds: Int) {
+        guard let port = item.component.port, let path = item.component.healthPath else { return }
         let address = plan.loopbackAddress
         let anchors = anchors
         let generation = item.probeGeneration
@@ -34,8 +42,8 @@ extension Supervisor {
         // A thread of its own, not a Dispatch queue: the first use of Dispatch's global queues
         // starts its thread-pool monitor, a timer that wakes the process every second for good.
         let thread = Thread {
-            let outcome = TLSProbe.get(address: address, port: port, path: path, anchors: anchors, timeoutMilliseconds: 1000)
-            results.append(ProbeResults.Result(id: id, generation: generation, outcome: outcome))
+            let outcome = TLSProbe.get(address: address, port: port, path: path, anchors: anchors, timeoutMilliseconds: timeoutMilliseconds)
+            results.append(ProbeResults.Result(id: id, generation: generation, liveness: liveness, outcome: outcome))
             var one: UInt64 = 1
             _ = write(wake, &one, 8)
         }
@@ -43,6 +51,10 @@ extension Supervisor {
     }
 
     func probeFinished(_ result: ProbeResults.Result) {
+        if result.liveness {
+            livenessCheckFinished(result)
+            return
+        }
         guard let item = managed[result.id], item.probeGeneration == result.generation, item.isRunning, item.state == .starting else { return }
         switch result.outcome {
         case .success(let status) where (200..<300).contains(status):
@@ -71,6 +83,8 @@ extension Supervisor {
         item.readySeconds = Self.now() - (item.startedAt ?? Self.now())
         let milliseconds = Int(((item.readySeconds ?? 0) * 1000).rounded())
         log.write(Diagnostic(MessageCatalog.componentReady, ["id": item.id, "milliseconds": "\(milliseconds)"]))
+        writeStateFile()
+        watchLiveness(item)
         startEligible()
         if !allReadyAnnounced, managed.values.allSatisfy({ $0.state == .ready }) {
             allReadyAnnounced = true

@@ -7,6 +7,8 @@ extension Supervisor {
     func stopComponent(_ item: ManagedComponent, timeout: Int) {
         cancel(item.restartTimer)
         item.restartTimer = nil
+        // Whoever stops it now decides what its exit means (an operator stop is no failure).
+        item.stoppedAsUnhealthy = false
         guard let pid = item.pid else {
             item.state = .stopped
             item.waitingForDependencies = false
