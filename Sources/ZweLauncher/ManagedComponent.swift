@@ -39,8 +39,6 @@ final class ManagedComponent {
     var probeInFlight = false
     /// Liveness checks of the current run, counted from its READY.
     var liveness = LivenessTracker(failureThreshold: 1)
-    /// When the last liveness check began: the next is due one period after it.
-    var livenessCheckStartedAt: Double?
     /// Set when the launcher itself stops the component because it is UNHEALTHY: its exit is a
     /// failure for the restart policy, not an operator stop.
     var stoppedAsUnhealthy = false

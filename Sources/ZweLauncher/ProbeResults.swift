@@ -15,8 +15,13 @@ final class ProbeResults: @unchecked Sendable {
     private var pending: [Result] = []
 
     func append(_ result: Result) {
+        append(contentsOf: [result])
+    }
+
+    /// Several results at once: a `take` gets all of them or none.
+    func append(contentsOf results: [Result]) {
         lock.lock()
-        pending.append(result)
+        pending.append(contentsOf: results)
         lock.unlock()
     }
 

@@ -21,18 +21,11 @@ extension Supervisor {
     }
 
     func launchProbe(_ item: ManagedComponent) {
-        guard item.component.port != nil, item.component.healthPath != nil else {
+        guard let port = item.component.port, let path = item.component.healthPath else {
             // Nothing to check: running is all we can know.
             markReady(item)
             return
         }
-        startCheck(item, liveness: false, timeoutMilliseconds: 1000)
-    }
-
-    /// One health check (GET of the health path, TLS with the instance truststore) on a thread
-    /// of its own; its result comes back through `probeResults` and the wake eventfd.
-    func startCheck(_ item: ManagedComponent, liveness: Bool, timeoutMilliseconds: Int) {
-        guard let port = item.component.port, let path = item.component.healthPath else { return }
         let address = plan.loopbackAddress
         let anchors = anchors
         let generation = item.probeGeneration
@@ -42,8 +35,8 @@ extension Supervisor {
         // A thread of its own, not a Dispatch queue: the first use of Dispatch's global queues
         // starts its thread-pool monitor, a timer that wakes the process every second for good.
         let thread = Thread {
-            let outcome = TLSProbe.get(address: address, port: port, path: path, anchors: anchors, timeoutMilliseconds: timeoutMilliseconds)
-            results.append(ProbeResults.Result(id: id, generation: generation, liveness: liveness, outcome: outcome))
+            let outcome = TLSProbe.get(address: address, port: port, path: path, anchors: anchors, timeoutMilliseconds: 1000)
+            results.append(ProbeResults.Result(id: id, generation: generation, liveness: false, outcome: outcome))
             var one: UInt64 = 1
             _ = write(wake, &one, 8)
         }

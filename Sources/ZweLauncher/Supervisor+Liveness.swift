@@ -1,30 +1,71 @@
 import Foundation
 import ZweMessages
+import ZwePKCS12
 
 /// Liveness of READY components, as Kubernetes' livenessProbe: the same health check as for
 /// READY, again every ZWE_LIVENESS_PERIOD seconds, each given ZWE_LIVENESS_TIMEOUT seconds.
-/// Each check is one timer of the event loop (the loop sleeps until the earliest is due, and
-/// indefinitely when no component is READY) and runs on a thread of its own, so that a hung
-/// component never blocks the supervisor. ZWE_LIVENESS_FAILURE_THRESHOLD failures in a row make
-/// the component UNHEALTHY: it is stopped on the stop path (SIGTERM, shutdown timeout,
-/// SIGKILL) and its exit is a failure for the restart policy, like a crash.
+/// The checks of every READY component run together, in one round per period: one timer of
+/// the event loop starts it (the loop sleeps until then, and indefinitely while no component
+/// is READY), each check runs on a thread of its own so that a hung component neither blocks
+/// the supervisor nor delays the others' checks, and the round hands back all its results
+/// with one wake-up. So the launcher wakes twice a period, whatever the number of components.
+/// ZWE_LIVENESS_FAILURE_THRESHOLD failures in a row make a component UNHEALTHY: it is stopped
+/// on the stop path (SIGTERM, shutdown timeout, SIGKILL) and its exit is a failure for the
+/// restart policy, like a crash.
 extension Supervisor {
-    /// Starts watching a component that just became READY; its first check is one period later.
+    /// Starts watching a component that just became READY: it is checked in the next round,
+    /// which is at most one period away.
     func watchLiveness(_ item: ManagedComponent) {
         guard item.component.port != nil, item.component.healthPath != nil else { return }
         item.liveness = LivenessTracker(failureThreshold: item.component.liveness.failureThreshold)
-        item.livenessCheckStartedAt = nil
-        scheduleLivenessCheck(item, after: Double(item.component.liveness.period))
+        guard livenessRoundTimer == nil, livenessRoundStartedAt == nil else { return }
+        scheduleLivenessRound(after: Double(item.component.liveness.period))
     }
 
-    func scheduleLivenessCheck(_ item: ManagedComponent, after delay: Double) {
-        let generation = item.probeGeneration
-        schedule(after: delay) { [weak self, weak item] in
-            guard let self, let item, item.probeGeneration == generation, item.isRunning, item.state == .ready,
-                  !item.expectingExit, !self.stopping else { return }
-            item.livenessCheckStartedAt = Self.now()
-            self.startCheck(item, liveness: true, timeoutMilliseconds: item.component.liveness.timeout * 1000)
+    /// READY components with a health check that no stop is under way for.
+    var livenessWatched: [ManagedComponent] {
+        order.compactMap { managed[$0] }.filter { item in
+            item.state == .ready && item.isRunning && !item.expectingExit
+                && item.component.port != nil && item.component.healthPath != nil
         }
+    }
+
+    func scheduleLivenessRound(after delay: Double) {
+        cancel(livenessRoundTimer)
+        livenessRoundTimer = schedule(after: delay) { [weak self] in
+            guard let self else { return }
+            self.livenessRoundTimer = nil
+            self.startLivenessRound()
+        }
+    }
+
+    func startLivenessRound() {
+        let checks = livenessWatched.compactMap { item -> (id: String, generation: Int, port: Int, path: String, timeout: Int)? in
+            guard let port = item.component.port, let path = item.component.healthPath else { return nil }
+            return (item.id, item.probeGeneration, port, path, item.component.liveness.timeout * 1000)
+        }
+        // Nothing to watch: no timer is left, and the launcher sleeps until something happens.
+        guard !stopping, !checks.isEmpty else { return }
+        livenessRoundStartedAt = Self.now()
+        let round = LivenessRound(count: checks.count, results: probeResults, wake: wakeFD)
+        let address = plan.loopbackAddress
+        let anchors = anchors
+        for check in checks {
+            // Threads, not Dispatch, for the reason given in launchProbe.
+            Thread {
+                let outcome = TLSProbe.get(address: address, port: check.port, path: check.path, anchors: anchors,
+                                           timeoutMilliseconds: check.timeout)
+                round.finished(ProbeResults.Result(id: check.id, generation: check.generation, liveness: true, outcome: outcome))
+            }.start()
+        }
+    }
+
+    /// The next round one period after the last began, or at once when it took longer.
+    func livenessRoundEnded() {
+        let started = livenessRoundStartedAt ?? Self.now()
+        livenessRoundStartedAt = nil
+        guard !stopping, let period = livenessWatched.map(\.component.liveness.period).min() else { return }
+        scheduleLivenessRound(after: max(0, Double(period) - (Self.now() - started)))
     }
 
     func livenessCheckFinished(_ result: ProbeResults.Result) {
@@ -37,7 +78,6 @@ extension Supervisor {
         case .success(let status): reason = "health check answered HTTP \(status)"
         case .failure(let failure): reason = failure.reason
         }
-        let settings = item.component.liveness
         switch item.liveness.record(passed: reason == nil) {
         case .alive(let recovered):
             item.health = "UP"
@@ -45,15 +85,11 @@ extension Supervisor {
         case .failing(let count):
             item.health = "DOWN"
             log.write(Diagnostic(MessageCatalog.livenessCheckFailed, [
-                "id": item.id, "count": "\(count)", "threshold": "\(settings.failureThreshold)", "reason": reason ?? "",
+                "id": item.id, "count": "\(count)", "threshold": "\(item.liveness.failureThreshold)", "reason": reason ?? "",
             ]))
         case .unhealthy:
             markUnhealthy(item, reason: reason ?? "")
-            return
         }
-        // One period from the start of the check that just ended; at once if it took longer.
-        let started = item.livenessCheckStartedAt ?? Self.now()
-        scheduleLivenessCheck(item, after: max(0, Double(settings.period) - (Self.now() - started)))
     }
 
     /// Too many failed checks in a row: shown as UNHEALTHY while it is stopped, then restarted
@@ -63,12 +99,40 @@ extension Supervisor {
         item.health = "DOWN"
         let settings = item.component.liveness
         log.write(Diagnostic(MessageCatalog.componentUnhealthy, [
-            "id": item.id, "count": "\(settings.failureThreshold)", "period": "\(settings.period)",
+            "id": item.id, "count": "\(item.liveness.failureThreshold)", "period": "\(settings.period)",
             "timeout": "\(settings.timeout)", "reason": reason,
         ]))
         notify(["STATUS=Component \(item.id) UNHEALTHY; restarting it"])
         writeStateFile()
         stopComponent(item, timeout: item.component.shutdownTimeout)
         item.stoppedAsUnhealthy = true
+    }
+}
+
+/// The checks of one liveness round, collected on their threads; the last to end hands all
+/// results to the supervisor at once and wakes it once.
+final class LivenessRound: @unchecked Sendable {  // state behind `lock`
+    private let lock = NSLock()
+    private var remaining: Int
+    private var collected: [ProbeResults.Result] = []
+    private let results: ProbeResults
+    private let wake: Int32
+
+    init(count: Int, results: ProbeResults, wake: Int32) {
+        remaining = count
+        self.results = results
+        self.wake = wake
+    }
+
+    func finished(_ result: ProbeResults.Result) {
+        lock.lock()
+        collected.append(result)
+        remaining -= 1
+        let all = remaining == 0 ? collected : nil
+        lock.unlock()
+        guard let all else { return }
+        results.append(contentsOf: all)
+        var one: UInt64 = 1
+        _ = write(wake, &one, 8)
     }
 }

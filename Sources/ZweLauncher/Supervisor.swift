@@ -51,6 +51,10 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
     var readyWaiters: [Int32] = []
     var metrics = LauncherMetrics(components: [])
     var metricsClients: [Int32: MetricsClient] = [:]
+    /// The timer of the next liveness round, while one is due.
+    var livenessRoundTimer: Int?
+    /// When the liveness round in flight began; nil while none is.
+    var livenessRoundStartedAt: Double?
 
     init(plan: LaunchPlan, files: InstanceFiles, log: LauncherLog, environment: [String: String], haInstance: String) {
         self.plan = plan
@@ -159,7 +163,10 @@ final class Supervisor: @unchecked Sendable {  // used from its own thread only
         case .wake:
             var counter: UInt64 = 0
             _ = read(fd, &counter, 8)
-            for result in probeResults.take() { probeFinished(result) }
+            let results = probeResults.take()
+            for result in results { probeFinished(result) }
+            // A liveness round reports all its results at once: it has ended.
+            if results.contains(where: \.liveness) { livenessRoundEnded() }
         case .listener:
             acceptControlConnections()
         case .pidfd(let id):
