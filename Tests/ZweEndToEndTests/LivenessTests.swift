@@ -13,7 +13,7 @@ struct LivenessTests {
         return nil
     }
 
-    @Test("SIGSTOP of jobs-api: liveness checks fail, UNHEALTHY in status, state file and metrics, then a new pid READY again")
+    @Test("SIGSTOP of jobs-api: liveness checks fail, UNHEALTHY in status (JSON and text), state file and metrics, then a new pid READY again")
     func hungComponentRestarted() throws {
         let fixture = try LauncherFixture()
         defer { fixture.tearDown() }
@@ -42,6 +42,7 @@ struct LivenessTests {
         var newPID: Int?
         var unhealthyInMetrics: Double?
         var unhealthyInStateFile: String?
+        var unhealthyInText = false
         // The budget: period × threshold for the failed checks (each check at most the timeout,
         // the next one a period after the last began), the grace before SIGKILL, the restart
         // interval, the new start, and a margin for a loaded machine.
@@ -57,6 +58,8 @@ struct LivenessTests {
                 let stateFile = FileManager.default.contents(atPath: instance + "/workspace/launcher.state.json") ?? Data()
                 let children = ((try? JSONSerialization.jsonObject(with: stateFile)) as? [String: Any])?["children"] as? [[String: Any]] ?? []
                 unhealthyInStateFile = children.first { $0["id"] as? String == "jobs-api" }?["state"] as? String
+                let text = try fixture.zwe(["status", "-c", instance]).stdout
+                unhealthyInText = text.split(separator: "\n").contains { $0.hasPrefix("jobs-api") && $0.contains("UNHEALTHY") }
             }
             if state == "READY", let pid = item?["pid"] as? Int, pid != oldPID {
                 readyAgainAfter = Date().timeIntervalSince(stoppedAt)
@@ -74,6 +77,7 @@ struct LivenessTests {
         #expect(states.firstIndex(of: "UNHEALTHY").map { $0 < (states.lastIndex(of: "READY") ?? -1) } == true, "\(states)")
         #expect(unhealthyInMetrics == 1, "the launcher's metrics did not show jobs-api UNHEALTHY")
         #expect(unhealthyInStateFile == "UNHEALTHY", "the state file said \(unhealthyInStateFile ?? "nothing")")
+        #expect(unhealthyInText, "zwe status (text) did not show jobs-api UNHEALTHY")
         // Each failed check takes the timeout; UNHEALTHY cannot come before the threshold's checks.
         #expect((unhealthyAfter ?? 0) >= Double(timeout * threshold) - 0.2, "UNHEALTHY too early: \(unhealthyAfter ?? 0) s")
 
