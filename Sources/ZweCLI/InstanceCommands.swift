@@ -112,9 +112,9 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show an instance's components (zowe-status.sh), or every running instance.",
         discussion: """
-            Per component: job name, pid, state (STARTING, READY, RESTARTING, FAILED, STOPPED), \
-            uptime, restarts, last exit status, port and health; and the certificate's days to \
-            expiry. --all lists every running instance on this host.
+            Per component: job name, pid, state (STARTING, READY, UNHEALTHY, RESTARTING, FAILED, \
+            STOPPED), uptime, restarts, last exit status, port and health; and the certificate's \
+            days to expiry. --all lists every running instance on this host.
             """)
 
     @Option(name: .customShort("c"), help: ArgumentHelp("The instance directory.", valueName: "DIR"))

@@ -23,6 +23,8 @@ public struct LaunchPlan: Sendable {
         public var minUptime: Int
         public var shutdownTimeout: Int
         public var readyTimeout: Int
+        /// How a READY component is watched (ZWE_LIVENESS_* of instance.env).
+        public var liveness: Liveness
         /// Exactly the environment the component process gets.
         public var environment: [String: String]
 
@@ -32,6 +34,23 @@ public struct LaunchPlan: Sendable {
                 (key, LaunchPlan.isSecret(key) ? "********" : environment[key]!)
             }
             return ShellQuoting.render(pairs, header: ["Environment of \(id) (\(jobName)); secrets masked."])
+        }
+    }
+
+    /// The liveness probe of a READY component, as Kubernetes' livenessProbe has it: the health
+    /// check again every `period` seconds, each given `timeout` seconds; `failureThreshold`
+    /// failures in a row make the component UNHEALTHY, and it is restarted.
+    public struct Liveness: Sendable, Equatable {
+        public var period: Int
+        public var timeout: Int
+        public var failureThreshold: Int
+
+        public static let defaults = Liveness(period: 10, timeout: 5, failureThreshold: 3)
+
+        public init(period: Int, timeout: Int, failureThreshold: Int) {
+            self.period = period
+            self.timeout = timeout
+            self.failureThreshold = failureThreshold
         }
     }
 

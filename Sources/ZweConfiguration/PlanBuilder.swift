@@ -21,6 +21,7 @@ struct PlanBuilder {
         var minUptime: Int
         var shutdownTimeout: Int
         var readyTimeout: Int
+        var liveness: LaunchPlan.Liveness
         var logMaxBytes: Int
         var logKeep: Int
     }
@@ -165,6 +166,10 @@ struct PlanBuilder {
             minUptime: number("ZWE_LAUNCHER_MIN_UPTIME", 90),
             shutdownTimeout: number("ZWE_LAUNCHER_SHUTDOWN_TIMEOUT", 20, minimum: 1),
             readyTimeout: number("ZWE_LAUNCHER_READY_TIMEOUT", 60, minimum: 1),
+            liveness: LaunchPlan.Liveness(
+                period: number("ZWE_LIVENESS_PERIOD", LaunchPlan.Liveness.defaults.period, minimum: 1),
+                timeout: number("ZWE_LIVENESS_TIMEOUT", LaunchPlan.Liveness.defaults.timeout, minimum: 1),
+                failureThreshold: number("ZWE_LIVENESS_FAILURE_THRESHOLD", LaunchPlan.Liveness.defaults.failureThreshold, minimum: 1)),
             logMaxBytes: number("ZWE_LOG_MAX_BYTES", 10_485_760, minimum: 1024),
             logKeep: number("ZWE_LOG_KEEP", 5, minimum: 1))
     }
@@ -304,6 +309,7 @@ struct PlanBuilder {
             minUptime: manifest.launcher.minUptime ?? settings.minUptime,
             shutdownTimeout: manifest.launcher.shutdownTimeout ?? settings.shutdownTimeout,
             readyTimeout: manifest.launcher.readyTimeout ?? settings.readyTimeout,
+            liveness: settings.liveness,
             environment: environment(of: id, folder: folder, manifest: manifest, jobName: jobName, root: root, certificates: certificates, settings: settings))
     }
 

@@ -292,8 +292,12 @@ public struct KubernetesExport: Sendable {
                     main.append(YAMLEntry("readinessProbe", .map([
                         "httpGet": check, "periodSeconds": .int(10), "timeoutSeconds": .int(2), "failureThreshold": .int(3),
                     ])))
+                    // The launcher's own liveness settings (ZWE_LIVENESS_*), so that a hung
+                    // component is restarted alike in both places.
                     main.append(YAMLEntry("livenessProbe", .map([
-                        "httpGet": check, "periodSeconds": .int(20), "timeoutSeconds": .int(5), "failureThreshold": .int(3),
+                        "httpGet": check, "periodSeconds": .int(component.liveness.period),
+                        "timeoutSeconds": .int(component.liveness.timeout),
+                        "failureThreshold": .int(component.liveness.failureThreshold),
                     ])))
                 }
             }

@@ -24,7 +24,8 @@ public struct InstanceStatus: Codable, Sendable {
         public var id: String
         public var jobName: String
         public var pid: Int32?
-        /// STARTING, READY, RESTARTING, FAILED or STOPPED.
+        /// STARTING, READY, UNHEALTHY (failing its liveness checks, being restarted), RESTARTING,
+        /// FAILED or STOPPED.
         public var state: String
         public var uptimeSeconds: Int?
         public var restarts: Int

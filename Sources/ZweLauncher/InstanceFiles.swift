@@ -37,13 +37,16 @@ public struct InstanceFiles: Sendable {
     }
 }
 
-/// `workspace/launcher.state.json`: every child's pid and process group, rewritten on each
-/// change, so that the next start or stop can end what a killed launcher left behind.
+/// `workspace/launcher.state.json`: every child's pid, process group and state, rewritten on
+/// each change of them, so that the next start or stop can end what a killed launcher left behind.
 struct StateFile: Codable {
     struct Child: Codable {
         var id: String
         var pid: Int32
         var processGroup: Int32
+        /// The state `zwe status` shows (READY, UNHEALTHY ...) when the file was written; absent
+        /// in files of earlier launchers.
+        var state: String?
     }
 
     var launcherPid: Int32

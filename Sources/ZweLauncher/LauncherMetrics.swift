@@ -16,7 +16,7 @@ final class LauncherMetrics {
     }
 
     /// Every state a component can be in, as `zwe status` names them: one series each.
-    static let states = ["STARTING", "READY", "RESTARTING", "FAILED", "STOPPED"]
+    static let states = ["STARTING", "READY", "UNHEALTHY", "RESTARTING", "FAILED", "STOPPED"]
 
     let registry = PrometheusCollectorRegistry()
     private var restarts: [String: Counter] = [:]

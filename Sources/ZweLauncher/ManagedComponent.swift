@@ -7,6 +7,8 @@ final class ManagedComponent {
     enum State: String {
         case starting = "STARTING"
         case ready = "READY"
+        /// READY until its liveness checks failed the threshold's time in a row; being restarted.
+        case unhealthy = "UNHEALTHY"
         case restarting = "RESTARTING"
         case failed = "FAILED"
         case stopped = "STOPPED"
@@ -35,6 +37,11 @@ final class ManagedComponent {
     var reportedNotReady = false
     var probeGeneration = 0
     var probeInFlight = false
+    /// Liveness checks of the current run, counted from its READY.
+    var liveness = LivenessTracker(failureThreshold: 1)
+    /// Set when the launcher itself stops the component because it is UNHEALTHY: its exit is a
+    /// failure for the restart policy, not an operator stop.
+    var stoppedAsUnhealthy = false
     var restartTimer: Int?
     var killTimer: Int?
     var spawnCount = 0

@@ -139,6 +139,18 @@ extension MessageCatalog {
         "ZWEL1615E", "Instance {dir} cannot be controlled by uid {uid}: {reason}",
         cause: "Only the user that runs the launcher, or root, may use its control socket ({socket}) or signal its processes.",
         fix: "Run the command as the user that started the instance (the owner of {socket}), or as root.")
+    public static let livenessCheckFailed = MessageDefinition(
+        "ZWEL1616W", "liveness check of component {id} failed ({count} of {threshold} in a row): {reason}",
+        cause: "The READY component did not answer its health check in time, or not with 2xx; it stays READY until ZWE_LIVENESS_FAILURE_THRESHOLD checks in a row have failed.",
+        fix: "Read logs/{id}.log for why it does not answer; no action is needed if the next check passes.")
+    public static let componentUnhealthy = MessageDefinition(
+        "ZWEL1617E", "component {id} is UNHEALTHY after {count} failed liveness checks in a row (every {period} s, {timeout} s each; last: {reason}), restarting it",
+        cause: "The component still runs but stopped answering its health check; the launcher stops it (SIGTERM, then SIGKILL after its shutdown timeout) and restarts it by its restart policy, as after a crash.",
+        fix: "Read logs/{id}.log for why it hung. If it is only slow under load, raise ZWE_LIVENESS_TIMEOUT or ZWE_LIVENESS_FAILURE_THRESHOLD in instance.env.")
+    public static let livenessRecovered = MessageDefinition(
+        "ZWEL1618I", "liveness check of component {id} passes again",
+        cause: "A health check of the READY component passed after one or more had failed; the count of failures starts again from zero.",
+        fix: "No action needed.")
 
     static let launcherMessages: [MessageDefinition] = [
         componentStarted, componentStopped, componentTerminated, componentRestartScheduled,
@@ -149,5 +161,6 @@ extension MessageCatalog {
         instanceNotRunning, leftoverKilled, launcherStartFailed, configureStepFailed,
         componentSpawnedAs, portOfOtherInstance, componentStartRequested, operatorStop,
         instanceStopped, configurationReread, componentUnknown, controlRefused, controlNotPermitted,
+        livenessCheckFailed, componentUnhealthy, livenessRecovered,
     ]
 }

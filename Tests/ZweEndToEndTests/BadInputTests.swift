@@ -113,6 +113,7 @@ struct BadInputTests {
             try fixture.setInstance("EXTERNAL_COMPONENTS=\(component)")
             return nil
         },
+        Case(name: "bad liveness setting", id: "ZWEL1418E") { try $0.setInstance("ZWE_LIVENESS_FAILURE_THRESHOLD=0"); return nil },
         Case(name: "malformed ha-instances.yaml", id: "ZWEL2150E") { fixture in
             try "haInstances:\n  sysa:\n    bindAddress: sysa.example.com\n".write(toFile: fixture.instance + "/ha-instances.yaml", atomically: true, encoding: .utf8)
             return nil
