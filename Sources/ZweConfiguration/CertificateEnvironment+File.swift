@@ -21,3 +21,11 @@ extension CertificateEnvironment {
         ShellQuoting.render(entries, header: header)
     }
 }
+
+extension EnvFile {
+    /// The value of a certificate variable (zowe-certificates.env).
+    public subscript(variable: CertificateVariable) -> String? { self[variable.rawValue] }
+
+    /// `file:LINE` of a certificate variable's last assignment.
+    public func location(of variable: CertificateVariable) -> String? { location(of: variable.rawValue) }
+}

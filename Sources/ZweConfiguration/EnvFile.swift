@@ -11,7 +11,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import ZweKeyMaterial
 import ZweMessages
 
 /// One `KEY=VALUE` line of an env file.
@@ -113,12 +112,4 @@ public struct EnvFile: Sendable {
         }
         return line
     }
-}
-
-extension EnvFile {
-    /// The value of a certificate variable (zowe-certificates.env).
-    public subscript(variable: CertificateVariable) -> String? { self[variable.rawValue] }
-
-    /// `file:LINE` of a certificate variable's last assignment.
-    public func location(of variable: CertificateVariable) -> String? { location(of: variable.rawValue) }
 }
