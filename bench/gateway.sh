@@ -179,7 +179,7 @@ start_nginx nginx-proxy
 
 # Discovery with the upstream as a static definition, and the gateway; the environment is
 # the one the launcher gives components (zowe-certificates.env and the instance values).
-mkdir -p "$work/api-defs"
+mkdir -p "$work/api-defs" "$work/workspace"
 cat > "$work/api-defs/upstream.yml" <<EOF
 services:
   - serviceId: upstream
@@ -200,7 +200,8 @@ start_component() { # $1: id
       ZWE_BIND_ADDRESS=127.0.0.1 DISCOVERY_PORT="$discovery_port" GATEWAY_PORT="$gateway_port" \
       ZWE_EXTERNAL_PORT="$gateway_port" ZOWE_EXPLORER_HOST=localhost \
       ZWE_DISCOVERY_SERVICES_LIST="https://localhost:$discovery_port/eureka/" \
-      STATIC_DEF_CONFIG_DIR="$work/api-defs" ZWE_COMPONENT_ID="$1" SWIFT_BACKTRACE=enable=no
+      STATIC_DEF_CONFIG_DIR="$work/api-defs" WORKSPACE_DIR="$work/workspace" ZWE_COMPONENT_ID="$1" \
+      SWIFT_BACKTRACE=enable=no
     exec "$ZWE_BIN_DIR/zwe-component" "$1"
   ) >"$work/$1.log" 2>&1 &
   pids="$pids $!"
