@@ -136,8 +136,7 @@ struct ValidationRun {
 
         let keystoreValue = present(env[.keystore])
         let type = present(env[.keystoreType])?.uppercased()
-        if type.map({ $0.hasPrefix("JCE") && $0.hasSuffix("RACFKS") }) == true
-            || keystoreValue?.lowercased().hasPrefix("safkeyring:") == true {
+        if CertificateEnvironment(values: env.values).isKeyring {
             checkKeyring(keystoreValue ?? "", type: type ?? "JCERACFKS")
             return
         }
@@ -358,7 +357,7 @@ struct ValidationRun {
 
     mutating func openStores(keystore: String?, truststore: String?, typeAllowsStores: Bool) {
         let envPath = env?.path ?? ""
-        let password = check.password ?? env?[.keystorePassword] ?? ""
+        let (password, source) = KeystorePassword.choose(override: check.password, file: env?[.keystorePassword])
         var refused: [String] = []
         if password.isEmpty {
             add(1, MessageCatalog.keystorePasswordMissing, ["path": envPath], location: env?.location(of: .keystorePassword) ?? envPath)
@@ -405,7 +404,7 @@ struct ValidationRun {
         }
         if !refused.isEmpty {
             add(1, MessageCatalog.storesWrongPassword, [
-                "source": check.password != nil ? CertificateVariable.passwordOverride.name : "\(CertificateVariable.keystorePassword.name) in \(envPath)",
+                "source": source == .environment ? CertificateVariable.passwordOverride.name : "\(CertificateVariable.keystorePassword.name) in \(envPath)",
                 "stores": refused.joined(separator: " and "),
             ], location: refused[0])
         }

@@ -81,11 +81,6 @@ public struct TokenSigner: Sendable {
         try load(environment.stores, password: environment.keystorePassword)
     }
 
-    /// Reads the `jwtsecret` entry of a PKCS#12 keystore.
-    public static func load(keystore: String, password: String) throws(Diagnostic) -> TokenSigner {
-        try load(KeyMaterialStores(keystore: .pkcs12(path: keystore), truststore: .pkcs12(path: keystore), keyAlias: "jwtsecret"), password: password)
-    }
-
     static func load(_ stores: KeyMaterialStores, password: String) throws(Diagnostic) -> TokenSigner {
         func missing(_ reason: String) -> Diagnostic {
             Diagnostic(MessageCatalog.gatewayJWTKeyMissing, ["path": stores.keystore.description, "reason": reason])

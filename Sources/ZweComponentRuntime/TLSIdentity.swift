@@ -88,12 +88,12 @@ public struct TLSIdentity: Sendable {
         var roots: [NIOSSLCertificate] = []
         var anchors: [NIOSSLCertificate] = []
         // Only a PKCS#12 truststore's aliases say which entries are z/OSMF's; a ring's labels are the administrator's.
-        let aliasesCount = !stores.truststore.isKeyring
+        let aliasesNameZosmf = !stores.truststore.isKeyring
         for certificate in material.trusted {
             do {
                 let root = try NIOSSLCertificate(bytes: certificate.der, format: .der)
                 roots.append(root)
-                if Self.mayVouchForClients(certificate.der, alias: aliasesCount ? certificate.alias : nil) { anchors.append(root) }
+                if Self.mayVouchForClients(certificate.der, alias: aliasesNameZosmf ? certificate.alias : nil) { anchors.append(root) }
             } catch {
                 throw Diagnostic(MessageCatalog.runtimeKeyUnusable, [
                     "component": component, "what": "certificate", "alias": certificate.alias ?? "(no alias)",

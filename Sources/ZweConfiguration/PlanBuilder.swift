@@ -336,10 +336,9 @@ struct PlanBuilder {
         }
         // The override has done its work in KEYSTORE_PASSWORD; a component needs no second copy.
         environment[.passwordOverride] = nil
-        if let certificate = certificates.file?.keystoreCertificate {
+        if let certificate = certificates.file?.keystoreCertificate, let alias = certificates.file?.stores?.keyAlias {
             // A component with its own key entry gets its own PEM pair (COMPONENT_LEVEL_CERTIFICATES).
             let folderOfCertificate = (certificate as NSString).deletingLastPathComponent
-            let alias = certificates.file?.keyAlias.isEmpty == false ? certificates.file!.keyAlias : "localhost"
             let ownCertificate = "\(folderOfCertificate)/\(alias).keystore.\(id).cer"
             let ownKey = "\(folderOfCertificate)/\(alias).keystore.\(id).key"
             if FileManager.default.fileExists(atPath: ownCertificate), FileManager.default.fileExists(atPath: ownKey) {

@@ -15,8 +15,14 @@ public enum KeystorePassword {
         passwordFile: (path: String, firstLine: String)? = nil, environment: [String: String], file: CertificateEnvironment?
     ) -> (password: String, source: Source) {
         if let passwordFile { return (passwordFile.firstLine, .passwordFile(passwordFile.path)) }
-        if let override = environment[.passwordOverride], !override.isEmpty { return (override, .environment) }
-        return (file?.keystorePassword ?? "", .certificateFile)
+        return choose(override: override(in: environment), file: file?.keystorePassword)
+    }
+
+    /// The override (ZWE_KEYSTORE_PASSWORD, already read) over the file's KEYSTORE_PASSWORD:
+    /// the rule itself, for callers that hold the two values rather than an environment.
+    public static func choose(override: String?, file: String?) -> (password: String, source: Source) {
+        if let override { return (override, .environment) }
+        return (file ?? "", .certificateFile)
     }
 
     /// ZWE_KEYSTORE_PASSWORD when it is set and not empty.
