@@ -10,43 +10,23 @@ import ZweTestSupport
 /// A discovery service and a gateway on free loopback ports.
 final class APIML: @unchecked Sendable {
     let keystore: Keystore
-    let discovery: Running
-    let gateway: Running
-    let discoveryPort: Int
-    let gatewayPort: Int
+    let servers: DiscoveryAndGateway
+    var discovery: Running { servers.discovery }
+    var gateway: Running { servers.gateway }
+    var discoveryPort: Int { servers.discoveryPort }
+    var gatewayPort: Int { servers.gatewayPort }
 
     /// - Parameters:
     ///   - environment: more variables for both (the verify mode).
     ///   - gatewayEnvironment: more variables for the gateway (timeout, users file).
     init(_ keystore: Keystore, environment: [String: String] = [:], gatewayEnvironment: [String: String] = [:]) async throws {
         self.keystore = keystore
-        discoveryPort = freePort()
-        gatewayPort = freePort()
-        discovery = try Running(Programs.component, ["discovery"], environment: componentEnvironment(keystore, [
-            "DISCOVERY_PORT": "\(discoveryPort)", "ZWE_DISCOVERY_EVICTION_INTERVAL_SECONDS": "1",
-        ].merging(environment) { _, new in new }))
-        guard await discovery.waitFor("discovery listening on https://127.0.0.1:\(discoveryPort)") != nil else {
-            discovery.stop()
-            throw TestFailure("discovery did not start\n\(discovery.output)")
-        }
-        gateway = try Running(Programs.component, ["gateway"], environment: componentEnvironment(keystore, [
-            "GATEWAY_PORT": "\(gatewayPort)",
-            "ZWE_DISCOVERY_SERVICES_LIST": "https://localhost:\(discoveryPort)/eureka/",
-            "ZOWE_EXPLORER_HOST": "localhost",
-            "ZWE_GATEWAY_REGISTRY_REFRESH_SECONDS": "0.2",
-            "ZWE_EUREKA_RENEW_SECONDS": "2",
-        ].merging(environment) { _, new in new }.merging(gatewayEnvironment) { _, new in new }))
-        guard await gateway.waitFor("gateway listening on https://127.0.0.1:\(gatewayPort)") != nil else {
-            gateway.stop()
-            discovery.stop()
-            throw TestFailure("gateway did not start\n\(gateway.output)")
-        }
+        servers = try await DiscoveryAndGateway(
+            keystore, discoveryEnvironment: ["ZWE_DISCOVERY_EVICTION_INTERVAL_SECONDS": "1"].merging(environment) { _, new in new },
+            gatewayEnvironment: ["ZWE_EUREKA_RENEW_SECONDS": "2"].merging(environment) { _, new in new }.merging(gatewayEnvironment) { _, new in new })
     }
 
-    func stop() {
-        gateway.stop()
-        discovery.stop()
-    }
+    func stop() { servers.stop() }
 
     /// Two test services, "first" and "second", registered as one service; returned once the
     /// gateway routes to both.

@@ -7,50 +7,20 @@ import ZweTestSupport
 /// lower descriptor limit, so that running out of descriptors is within the test's reach.
 final class LimitedGateway: @unchecked Sendable {
     let keystore: Keystore
-    let discovery: Running
-    let gateway: Running
-    let discoveryPort = freePort()
-    let gatewayPort = freePort()
+    let servers: DiscoveryAndGateway
+    var gateway: Running { servers.gateway }
+    var gatewayPort: Int { servers.gatewayPort }
+    var discoveryPort: Int { servers.discoveryPort }
     static let client = Programs.packageRoot + "/Tests/Fixtures/limits-client.py"
 
     init(_ extra: [String: String], descriptors: Int? = nil) async throws {
         keystore = try await Keystore.make("EC-P256")
-        discovery = try Running(Programs.component, ["discovery"], environment: componentEnvironment(keystore, [
-            "DISCOVERY_PORT": "\(discoveryPort)",
-        ]))
-        guard await discovery.waitFor("discovery listening on https://127.0.0.1:\(discoveryPort)") != nil else {
-            discovery.stop()
-            throw TestFailure("discovery did not start\n\(discovery.output)")
-        }
-        let environment = componentEnvironment(keystore, [
-            "GATEWAY_PORT": "\(gatewayPort)",
-            "ZWE_DISCOVERY_SERVICES_LIST": "https://localhost:\(discoveryPort)/eureka/",
-            "ZOWE_EXPLORER_HOST": "localhost",
-            "ZWE_GATEWAY_REGISTRY_REFRESH_SECONDS": "0.2",
-        ].merging(extra) { _, new in new })
-        do {
-            if let descriptors {
-                // prlimit execs the program: the process is the gateway's own.
-                gateway = try Running("/usr/bin/prlimit", ["--nofile=\(descriptors):\(descriptors)", "--", Programs.component, "gateway"],
-                                      environment: environment)
-            } else {
-                gateway = try Running(Programs.component, ["gateway"], environment: environment)
-            }
-        } catch {
-            discovery.stop()
-            throw error
-        }
-        guard await gateway.waitFor("gateway listening on https://127.0.0.1:\(gatewayPort)") != nil else {
-            gateway.stop()
-            discovery.stop()
-            throw TestFailure("gateway did not start\n\(gateway.output)")
-        }
+        // prlimit execs the program: the process is the gateway's own.
+        servers = try await DiscoveryAndGateway(keystore, gatewayEnvironment: extra,
+                                                gatewayPrefix: descriptors.map { ["/usr/bin/prlimit", "--nofile=\($0):\($0)", "--"] } ?? [])
     }
 
-    func stop() {
-        gateway.stop()
-        discovery.stop()
-    }
+    func stop() { servers.stop() }
 
     /// GET /application/health through a new connection: the status and the seconds it took.
     func health() async throws -> (status: Int, seconds: Double) {
