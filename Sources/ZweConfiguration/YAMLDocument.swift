@@ -90,6 +90,9 @@ public enum YAMLDocument {
         /// Where each key of each mapping was written, by the mapping's position; the tree
         /// keeps only the positions of values.
         var keyPositions: [Position: [String: Position]]
+        /// Empty plain untagged scalars (`key:` with nothing after it), which the core schema
+        /// reads as null, unlike `key: ""`.
+        var emptyPlainScalars: Set<Position> = []
     }
 
     static func parseDetailed(_ text: String, path: String) throws(Diagnostic) -> Parsed {
@@ -190,6 +193,7 @@ private struct TreeBuilder {
     private var expanded = 0
     private var scalarTypes: [YAMLDocument.Position: YAMLDocument.ScalarType] = [:]
     private var keyPositions: [YAMLDocument.Position: [String: YAMLDocument.Position]] = [:]
+    private var emptyPlainScalars: Set<YAMLDocument.Position> = []
 
     init(path: String) {
         self.path = path
@@ -197,7 +201,7 @@ private struct TreeBuilder {
 
     func finish() -> YAMLDocument.Parsed {
         YAMLDocument.Parsed(root: root ?? .mapping([], line: 1, column: 1),
-                            scalarTypes: scalarTypes, keyPositions: keyPositions)
+                            scalarTypes: scalarTypes, keyPositions: keyPositions, emptyPlainScalars: emptyPlainScalars)
     }
 
     /// True at the end of the stream.
@@ -217,6 +221,8 @@ private struct TreeBuilder {
             if scalar.style == YAML_PLAIN_SCALAR_STYLE, scalar.plain_implicit != 0, !text.isEmpty,
                let type = Self.coreSchemaType(of: text) {
                 scalarTypes[position] = type
+            } else if text.isEmpty, scalar.style == YAML_PLAIN_SCALAR_STYLE, scalar.plain_implicit != 0 {
+                emptyPlainScalars.insert(position)
             }
             let node = YAMLNode.scalar(text, line: position.line, column: position.column)
             remember(node, size: 1, height: 0, anchor: Self.string(scalar.anchor))
