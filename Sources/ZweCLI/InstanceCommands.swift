@@ -27,7 +27,7 @@ struct StartCommand: ParsableCommand {
             With --component ID: an operator start of that component of a running instance.
             """)
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("The instance directory.", valueName: "DIR"))
+    @Option(name: .customShort("c"), help: ArgumentHelp("The instance directory, or a zowe.yaml (FILE(a.yaml):FILE(b.yaml) for several, the first one winning).", valueName: "DIR|FILE"))
     var instanceDirectory: String
 
     @OptionGroup var ha: HAInstanceOption
@@ -70,7 +70,7 @@ struct StopCommand: ParsableCommand {
             and exits 0. With --component ID: an operator stop of that component.
             """)
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("The instance directory.", valueName: "DIR"))
+    @Option(name: .customShort("c"), help: ArgumentHelp("The instance directory, or a zowe.yaml (FILE(a.yaml):FILE(b.yaml) for several, the first one winning).", valueName: "DIR|FILE"))
     var instanceDirectory: String
 
     @Option(help: ArgumentHelp("Seconds each component gets to stop before SIGKILL (default: its shutdown timeout).", valueName: "S"))
@@ -93,7 +93,7 @@ struct RestartCommand: ParsableCommand {
         commandName: "restart",
         abstract: "Restart one component of a running instance.")
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("The instance directory.", valueName: "DIR"))
+    @Option(name: .customShort("c"), help: ArgumentHelp("The instance directory, or a zowe.yaml (FILE(a.yaml):FILE(b.yaml) for several, the first one winning).", valueName: "DIR|FILE"))
     var instanceDirectory: String
 
     @Option(help: ArgumentHelp("The component to restart.", valueName: "ID"))
@@ -117,7 +117,7 @@ struct StatusCommand: ParsableCommand {
             days to expiry. --all lists every running instance on this host.
             """)
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("The instance directory.", valueName: "DIR"))
+    @Option(name: .customShort("c"), help: ArgumentHelp("The instance directory, or a zowe.yaml (FILE(a.yaml):FILE(b.yaml) for several, the first one winning).", valueName: "DIR|FILE"))
     var instanceDirectory: String?
 
     @Flag(help: "Every running instance on this host.")
@@ -145,7 +145,7 @@ struct LogsCommand: ParsableCommand {
         commandName: "logs",
         abstract: "Print the launcher's log, or a component's (logs/ID.log).")
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("The instance directory.", valueName: "DIR"))
+    @Option(name: .customShort("c"), help: ArgumentHelp("The instance directory, or a zowe.yaml (FILE(a.yaml):FILE(b.yaml) for several, the first one winning).", valueName: "DIR|FILE"))
     var instanceDirectory: String
 
     @Argument(help: ArgumentHelp("A component id (default: the launcher).", valueName: "ID"))

@@ -16,7 +16,7 @@ struct ValidateCommand: ParsableCommand {
             else the number of errors (at most 100). Reads only; writes nothing.
             """)
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("The instance directory.", valueName: "DIR"))
+    @Option(name: .customShort("c"), help: ArgumentHelp("The instance directory, or a zowe.yaml (FILE(a.yaml):FILE(b.yaml) for several, the first one winning).", valueName: "DIR|FILE"))
     var instanceDirectory: String
 
     @OptionGroup var ha: HAInstanceOption

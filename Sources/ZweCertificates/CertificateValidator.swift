@@ -28,6 +28,9 @@ public struct CertificateCheck: Sendable {
     /// Rule 9's time limit per handshake (they run side by side): short, so that `zwe validate`
     /// stays fast when a service does not answer.
     public var handshakeTimeoutMilliseconds = 1_000
+    /// The certificate variables when they do not come from the directory's zowe-certificates.env:
+    /// a zowe.yaml's zowe.certificate.*, each entry at the line of its YAML value.
+    public var certificateFile: EnvFile? = nil
 
     public init(keystoreDirectory: String, hosts: [(host: String, source: String)] = []) {
         self.keystoreDirectory = keystoreDirectory
@@ -242,6 +245,10 @@ struct ValidationRun {
 
     /// The parsed zowe-certificates.env, or nil after reporting why there is none.
     mutating func readEnvironment() -> EnvFile? {
+        if let given = check.certificateFile {
+            verifyMode = check.verifyMode ?? VerifyMode(verify: flag(given, .apimlVerifyCertificates), nonStrict: flag(given, .apimlNonStrictVerifyCertificates))
+            return given
+        }
         let directory = check.keystoreDirectory
         let everything = "the certificates of the keystore directory"
         var info = stat()

@@ -88,6 +88,13 @@ public struct LaunchPlan: Sendable {
     /// The instance's ha-instances.yaml when it has one; then `haInstanceID` is one of its
     /// entries and the runtime folders are that HA instance's own.
     public var haInstancesFile: String? = nil
+    /// The zowe.yaml files of a v2 start (highest priority first); nil for instance.env.
+    public var configurationFiles: [String]? = nil
+    /// A v2 start's zowe.certificate.* in zowe-certificates.env's names, each at its YAML line,
+    /// for the certificate rules.
+    public var certificateSource: EnvFile? = nil
+    /// The zowe.yaml's HA instance, when it defines haInstances.
+    public var yamlHAInstance: String? = nil
 
     /// Hosts the Zowe certificate must cover: the explorer host, the IP address, and every host
     /// of the instance's URLs, each with the line it came from.

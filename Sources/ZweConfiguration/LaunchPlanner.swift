@@ -28,9 +28,20 @@ public enum LaunchPlanner {
         instanceDirectory rawDirectory: String, haInstance: String? = nil,
         environment: [String: String], programRuntime: String?
     ) -> Result {
-        let directory = normalise(rawDirectory, relativeTo: FileManager.default.currentDirectoryPath)
+        let base = FileManager.default.currentDirectoryPath
+        let directory = normalise(rawDirectory, relativeTo: base)
         var builder: PlanBuilder
-        switch PlanBuilder.read(directory: directory, haInstance: haInstance, environment: environment) {
+        let read: Swift.Result<PlanBuilder, PlanBuilder.Stop>
+        if let files = ZoweConfig.files(inArgument: rawDirectory, relativeTo: base) {
+            do {
+                read = PlanBuilder.read(config: try ZoweConfig.load(paths: files, environment: environment), haInstance: haInstance, environment: environment)
+            } catch {
+                return Result(plan: nil, findings: error.items, keystoreUsable: false)
+            }
+        } else {
+            read = PlanBuilder.read(directory: directory, haInstance: haInstance, environment: environment)
+        }
+        switch read {
         case .success(let read): builder = read
         case .failure(let failure): return Result(plan: nil, findings: failure.findings, keystoreUsable: false)
         }
@@ -74,6 +85,11 @@ public enum LaunchPlanner {
     /// per HA instance (`workspace/ha/ID`, `logs/ha/ID`), so that the hosts sharing the
     /// instance directory keep their locks, sockets, state and logs apart.
     public static func runtimeFolders(instanceDirectory directory: String, haInstance: String?) -> (workspace: String, logs: String) {
+        if let files = ZoweConfig.files(inArgument: directory, relativeTo: FileManager.default.currentDirectoryPath),
+           let config = try? ZoweConfig.load(paths: files, environment: ProcessInfo.processInfo.environment) {
+            let folders = config.runtimeFolders(haInstance: haInstance)
+            return (folders.workspace, folders.logs)
+        }
         guard let haInstance else { return (directory + "/workspace", directory + "/logs") }
         return (directory + "/workspace/ha/" + haInstance, directory + "/logs/ha/" + haInstance)
     }

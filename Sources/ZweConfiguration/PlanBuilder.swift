@@ -41,6 +41,8 @@ struct PlanBuilder {
     let haEntry: HAInstances.Instance?
     var instance: EnvFile
     var findings: [Diagnostic] = []
+    /// Set when the start reads a zowe.yaml instead of instance.env.
+    var zoweConfig: ZoweConfig? = nil
 
     /// instance.env, and the HA instance's host, addresses and env values on top of it.
     static func read(directory: String, haInstance: String?, environment: [String: String]) -> Swift.Result<PlanBuilder, Stop> {
@@ -74,6 +76,35 @@ struct PlanBuilder {
                                     haFile: haFile, haEntry: haEntry, instance: instance))
     }
 
+    /// A zowe.yaml, read into instance.env's names (`ZoweConfig.instanceFile`); the workspace
+    /// stands for the instance directory.
+    static func read(config: ZoweConfig, haInstance: String?, environment: [String: String]) -> Swift.Result<PlanBuilder, Stop> {
+        let ids = config.haInstanceIDs
+        var haID = haInstance ?? LaunchPlanner.defaultHAInstanceID()
+        if !ids.isEmpty, !ids.contains(haID) {
+            return .failure(Stop(findings: [Diagnostic(MessageCatalog.haInstanceNotInConfig, [
+                "id": haID, "path": config.files.joined(separator: ":"), "defined": ids.joined(separator: ", "),
+            ], location: config.location("haInstances"))]))
+        }
+        let ha = ids.isEmpty ? nil : haID
+        if ha == nil, let haInstance { haID = haInstance }
+        let root = config.path("zowe.runtimeDirectory")
+        let extensions = config.path("zowe.extensionDirectory")
+        let instance = config.instanceFile(haInstance: ha) { id in
+            let candidates = [root.map { "\($0)/components/\(id)" }, extensions.map { "\($0)/\(id)" }].compactMap { $0 }
+            guard let folder = candidates.first(where: { LaunchPlanner.isFolder($0) }) else { return nil }
+            return try? ComponentManifest.load(componentDirectory: folder).healthCheck?.portVariable
+        }
+        var builder = PlanBuilder(directory: config.workspaceDirectory, envPath: config.files[0],
+                                  launcherEnvironment: environment, haID: haID, haFile: nil, haEntry: nil, instance: instance)
+        builder.zoweConfig = config
+        builder.yamlHAInstance = ha
+        return .success(builder)
+    }
+
+    /// The HA instance of a zowe.yaml start; nil when it defines no haInstances.
+    var yamlHAInstance: String? = nil
+
     func value(_ key: String, _ fallback: String = "") -> String {
         let text = (instance[key] ?? "").trimmingCharacters(in: .whitespaces)
         return text.isEmpty ? fallback : text
@@ -102,6 +133,22 @@ struct PlanBuilder {
 
     /// KEYSTORE_DIRECTORY and its zowe-certificates.env; the password the stores open with.
     mutating func certificates() -> Certificates {
+        if let zoweConfig {
+            let source = zoweConfig.certificateFile()
+            let file = CertificateEnvironment(values: source.values)
+            if source.entries.first(where: { $0.key == CertificateVariable.keystore.rawValue }) == nil {
+                findings.append(Diagnostic(MessageCatalog.configStartSetting, [
+                    "key": "zowe.certificate.keystore.file", "reason": "it is not set; 'zwe init certificate -c \(zoweConfig.files[0]) --update-config' writes it",
+                ], location: zoweConfig.location("zowe.certificate.keystore.file")))
+            }
+            if zoweConfig.verifyMode == nil {
+                findings.append(Diagnostic(MessageCatalog.configValueInvalid, [
+                    "key": "zowe.verifyCertificates", "value": zoweConfig.string("zowe.verifyCertificates") ?? "", "reason": "one of STRICT, NONSTRICT, DISABLED",
+                ], location: zoweConfig.location("zowe.verifyCertificates")))
+            }
+            let password = KeystorePassword.resolve(environment: launcherEnvironment, file: file).password
+            return Certificates(directory: zoweConfig.keystoreDirectory ?? "", file: file, password: password)
+        }
         let keystore = value("KEYSTORE_DIRECTORY").isEmpty ? "" : LaunchPlanner.normalise(value("KEYSTORE_DIRECTORY"), relativeTo: directory)
         var file: CertificateEnvironment?
         let filePath = CertificateEnvironment.path(keystoreDirectory: keystore)
@@ -126,7 +173,8 @@ struct PlanBuilder {
 
     /// The job prefix, the addresses, logging, metrics and the restart policy's defaults.
     mutating func settings() -> Settings {
-        let prefix = value("ZOWE_PREFIX", "ZWE") + value("ZOWE_INSTANCE", "1")
+        // v2 has no ZOWE_INSTANCE: zowe.job.prefix is the whole prefix.
+        let prefix = zoweConfig == nil ? value("ZOWE_PREFIX", "ZWE") + value("ZOWE_INSTANCE", "1") : value("ZOWE_PREFIX", "ZWE1")
         if prefix.count > 6 {
             findings.append(Diagnostic(MessageCatalog.jobPrefixLong, ["prefix": prefix], location: location("ZOWE_PREFIX")))
         }
@@ -265,7 +313,11 @@ struct PlanBuilder {
     }
 
     var runtimeFolders: (workspace: String, logs: String) {
-        LaunchPlanner.runtimeFolders(instanceDirectory: directory, haInstance: haFile == nil ? nil : haID)
+        if let zoweConfig {
+            let folders = zoweConfig.runtimeFolders(haInstance: yamlHAInstance)
+            return (folders.workspace, folders.logs)
+        }
+        return LaunchPlanner.runtimeFolders(instanceDirectory: directory, haInstance: haFile == nil ? nil : haID)
     }
 
     /// One component: its manifest, scripts, port, job name and exact environment.
@@ -288,7 +340,12 @@ struct PlanBuilder {
         }
         var port: Int?
         if let check = manifest.healthCheck {
-            let text = value(check.portVariable)
+            var text = value(check.portVariable)
+            if text.isEmpty, zoweConfig != nil, let port = manifest.configsNode()?["port"]?.text {
+                // v2: the manifest's configs.port is the default of components.<id>.port.
+                text = port
+                instance = EnvFile(path: instance.path, entries: instance.entries + [EnvEntry(key: check.portVariable, value: port, line: 1, exported: true, file: manifest.path)])
+            }
             if text.isEmpty {
                 findings.append(Diagnostic(MessageCatalog.launchComponentMissingPort, ["id": id, "variable": check.portVariable], location: envPath))
             } else if let parsed = Int(text), (1...65_535).contains(parsed) {
@@ -326,13 +383,20 @@ struct PlanBuilder {
         environment["LAUNCH_COMPONENT"] = folder + "/bin"
         environment["ZWELS_HA_INSTANCE_ID"] = haID
         environment["ZOWE_PREFIX"] = settings.prefix
-        environment["ZWE_EXTERNAL_PORT"] = value("GATEWAY_PORT", "7554")
+        environment["ZWE_EXTERNAL_PORT"] = zoweConfig == nil ? value("GATEWAY_PORT", "7554") : value("ZWE_EXTERNAL_PORT", value("GATEWAY_PORT", "7554"))
         environment["STATIC_DEF_CONFIG_DIR"] = workspace + "/api-mediation/api-defs"
         environment["ZOWE_MANIFEST"] = manifest.path
         environment["ZWE_COMPONENT_ID"] = id
         environment["ZWE_JOB_NAME"] = jobName
         for key in LaunchPlanner.passedThrough {
             if let inherited = launcherEnvironment[key] { environment[key] = inherited }
+        }
+        if let zoweConfig {
+            let launched = LaunchPlanner.list(value("ZWE_LAUNCH_COMPONENTS"))
+            environment.merge(zoweConfig.v2Environment(component: id, manifestConfigs: manifest.configsNode(), haInstance: yamlHAInstance,
+                                                       launched: launched, workspace: workspace)) { _, v2 in v2 }
+            environment["ZWE_zowe_workspaceDirectory"] = zoweConfig.workspaceDirectory
+            environment["ZWE_zowe_logDirectory"] = zoweConfig.logDirectory
         }
         // The override has done its work in KEYSTORE_PASSWORD; a component needs no second copy.
         environment[.passwordOverride] = nil
@@ -382,6 +446,11 @@ struct PlanBuilder {
             instanceValues: instance.values, certificates: certificates.file, keystorePassword: certificates.password,
             instanceLocations: Dictionary(uniqueKeysWithValues: instance.values.keys.map { ($0, location($0)) }))
         plan.haInstancesFile = haFile?.path
+        if let zoweConfig {
+            plan.configurationFiles = zoweConfig.files
+            plan.certificateSource = zoweConfig.certificateFile()
+            plan.yamlHAInstance = yamlHAInstance
+        }
         return plan
     }
 }

@@ -28,8 +28,13 @@ public enum InstanceControl {
         }
     }
 
+    /// The `-c` value made absolute: an instance directory, or each zowe.yaml of a FILE list.
     static func absolute(_ path: String) -> String {
-        LaunchPlanner.normalise(path, relativeTo: FileManager.default.currentDirectoryPath)
+        let base = FileManager.default.currentDirectoryPath
+        if let files = ZoweConfig.files(inArgument: path, relativeTo: base) {
+            return files.count == 1 ? files[0] : files.map { "FILE(\($0))" }.joined(separator: ":")
+        }
+        return LaunchPlanner.normalise(path, relativeTo: base)
     }
 
     // MARK: - start
@@ -37,14 +42,22 @@ public enum InstanceControl {
     public static func start(instanceDirectory: String, options: StartOptions) -> Int32 {
         let directory = absolute(instanceDirectory)
         let files = InstanceFiles(instanceDirectory: directory, haInstance: options.haInstance)
-        guard FileManager.default.fileExists(atPath: directory + "/instance.env") else {
-            report([Diagnostic(MessageCatalog.instanceEnvMissing, ["dir": directory], location: directory + "/instance.env")])
-            return 1
+        if !files.isZoweYAML {
+            guard FileManager.default.fileExists(atPath: directory + "/instance.env") else {
+                report([Diagnostic(MessageCatalog.instanceEnvMissing, ["dir": directory], location: directory + "/instance.env")])
+                return 1
+            }
+        } else if ZoweConfig.files(inArgument: directory, relativeTo: "/")?.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) != true {
+            // A zowe.yaml that does not read: the preflight says why, nothing is made.
+            let preflight = Preflight.run(instanceDirectory: directory, options: .init(haInstance: options.haInstance, environment: options.environment, programRuntime: options.programRuntime))
+            report(preflight.findings.filter { $0.severity != .info })
+            return max(preflight.exitStatus, 1)
         }
-        // workspace/ (and workspace/ha/ID of an HA instance), remembered to be removed again.
+        // workspace/ (and workspace/ha/ID of an HA instance), remembered to be removed again;
+        // a zowe.yaml's workspace and its parents as well.
         var madeFolders: [String] = []
-        var folder = directory
-        for part in files.workspace.dropFirst(directory.count).split(separator: "/") {
+        var folder = files.isZoweYAML ? "" : directory
+        for part in files.workspace.dropFirst(folder.count).split(separator: "/") {
             folder += "/" + part
             if mkdir(folder, 0o750) == 0 { madeFolders.append(folder) }
         }
@@ -124,7 +137,7 @@ public enum InstanceControl {
         do {
             launcherPID = try Spawner.spawn(
                 executable: options.program, arguments: ["launcher-run", "-c", directory, "--ha-instance", haInstance, "--lock-fd", "3"],
-                environment: options.environment, directory: directory, stdin: nil, stdout: null, stderr: errors >= 0 ? errors : null,
+                environment: options.environment, directory: files.instanceDirectory, stdin: nil, stdout: null, stderr: errors >= 0 ? errors : null,
                 newProcessGroup: true, newSession: true, passing: (lockFD, 3))
         } catch {
             report([Diagnostic(MessageCatalog.launcherStartFailed, ["dir": directory, "reason": "\(error)"])])
@@ -188,7 +201,7 @@ public enum InstanceControl {
             if let failed {
                 print(table(status, plan: plan))
                 report([Diagnostic(MessageCatalog.componentNotReady, ["id": failed.id, "seconds": "\(timeouts[failed.id] ?? 60)", "reason": "state \(failed.state), see logs/\(failed.id).log"])])
-                if stopOnFailure { _ = stop(instanceDirectory: files.instanceDirectory, haInstance: files.haInstance, timeout: nil) }
+                if stopOnFailure { _ = stop(instanceDirectory: files.argument, haInstance: files.haInstance, timeout: nil) }
                 return 1
             }
             usleep(20_000)

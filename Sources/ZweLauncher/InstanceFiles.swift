@@ -6,13 +6,29 @@ import ZweProcess
 /// HA instances (ha-instances.yaml) keeps them per HA instance, in `workspace/ha/ID` and
 /// `logs/ha/ID`: the hosts that share the instance directory each have their own.
 public struct InstanceFiles: Sendable {
+    /// The instance directory; for a zowe.yaml, its workspace, which stands for it.
     public let instanceDirectory: String
+    /// The `-c` value these files are of (absolute): the instance directory or the zowe.yaml files.
+    public let argument: String
+    /// The files of a start from zowe.yaml (v2's snapshot names).
+    public let isZoweYAML: Bool
     /// The HA instance whose files these are; nil for an instance without HA instances.
     public let haInstance: String?
     public let workspace: String
     public let logs: String
 
     public init(instanceDirectory: String, haInstance: String? = nil) {
+        argument = instanceDirectory
+        if let files = ZoweConfig.files(inArgument: instanceDirectory, relativeTo: FileManager.default.currentDirectoryPath),
+           let config = try? ZoweConfig.load(paths: files, environment: ProcessInfo.processInfo.environment) {
+            let folders = config.runtimeFolders(haInstance: haInstance)
+            self.instanceDirectory = config.workspaceDirectory
+            self.haInstance = folders.haInstance
+            (workspace, logs) = (folders.workspace, folders.logs)
+            isZoweYAML = true
+            return
+        }
+        isZoweYAML = false
         self.instanceDirectory = instanceDirectory
         let id = HAInstances.exists(instanceDirectory: instanceDirectory) ? (haInstance ?? LaunchPlanner.defaultHAInstanceID()) : nil
         self.haInstance = id
@@ -26,7 +42,10 @@ public struct InstanceFiles: Sendable {
     public var launcherErrors: String { workspace + "/launcher.err" }
     public var launcherLog: String { logs + "/launcher.log" }
     public func componentLog(_ id: String) -> String { logs + "/\(id).log" }
-    public func snapshot(_ id: String, ha: String) -> String { instanceDirectory + "/.env/\(id)/.\(ha).env" }
+    /// `.env/<id>/.<ha>.env`; v2's `.env/<id>/.instance-<ha>.env` in the workspace of a zowe.yaml.
+    public func snapshot(_ id: String, ha: String) -> String {
+        instanceDirectory + "/.env/\(id)/" + (isZoweYAML ? ".instance-\(ha).env" : ".\(ha).env")
+    }
 
     /// The pid in launcher.pid if that process is alive (zombies do not count).
     public func runningLauncherPID() -> pid_t? {

@@ -75,8 +75,13 @@ public enum Preflight {
             return PreflightReport(findings: sorted(findings), plan: nil)
         }
 
-        // The instance directory must take workspace/, logs/ and .env/.
-        if access(plan.instanceDirectory, W_OK | X_OK) != 0 {
+        // The instance directory must take workspace/, logs/ and .env/; a zowe.yaml's workspace,
+        // made at start, must be there or possible to make.
+        var writable = plan.instanceDirectory
+        if plan.configurationFiles != nil {
+            while !FileManager.default.fileExists(atPath: writable), writable != "/" { writable = (writable as NSString).deletingLastPathComponent }
+        }
+        if access(writable, W_OK | X_OK) != 0 {
             findings.append(Diagnostic(MessageCatalog.instanceNotWritable, ["dir": plan.instanceDirectory, "reason": String(cString: strerror(errno))], location: plan.instanceDirectory))
         }
 
@@ -88,6 +93,7 @@ public enum Preflight {
             var check = CertificateCheck(keystoreDirectory: plan.keystoreDirectory, hosts: plan.certificateHosts)
             check.southbound = southbound.endpoints
             check.password = KeystorePassword.override(in: options.environment)
+            check.certificateFile = plan.certificateSource
             let report = CertificateValidator.check(check)
             findings += report.findings
             expires = report.expiresInDays
