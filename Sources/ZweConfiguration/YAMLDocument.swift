@@ -95,6 +95,11 @@ public enum YAMLDocument {
         var emptyPlainScalars: Set<Position> = []
     }
 
+    /// What the core schema makes of `text` as an untagged plain scalar; nil for a string.
+    static func coreType(of text: String) -> ScalarType? {
+        TreeBuilder.coreSchemaType(of: text)
+    }
+
     static func parseDetailed(_ text: String, path: String) throws(Diagnostic) -> Parsed {
         var builder = TreeBuilder(path: path)
         let utf8 = text.utf8

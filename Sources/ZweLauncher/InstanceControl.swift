@@ -47,11 +47,14 @@ public enum InstanceControl {
                 report([Diagnostic(MessageCatalog.instanceEnvMissing, ["dir": directory], location: directory + "/instance.env")])
                 return 1
             }
-        } else if ZoweConfig.files(inArgument: directory, relativeTo: "/")?.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) != true {
-            // A zowe.yaml that does not read: the preflight says why, nothing is made.
-            let preflight = Preflight.run(instanceDirectory: directory, options: .init(haInstance: options.haInstance, environment: options.environment, programRuntime: options.programRuntime))
-            report(preflight.findings.filter { $0.severity != .info })
-            return max(preflight.exitStatus, 1)
+        } else {
+            do {
+                _ = try ZoweConfig.load(argument: directory, environment: options.environment)
+            } catch {
+                // A zowe.yaml that does not read: every problem, and nothing is made.
+                report(error.items)
+                return max(Int32(min(error.errors.count, 125)), 1)
+            }
         }
         // workspace/ (and workspace/ha/ID of an HA instance), remembered to be removed again;
         // a zowe.yaml's workspace and its parents as well.

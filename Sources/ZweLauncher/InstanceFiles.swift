@@ -19,13 +19,19 @@ public struct InstanceFiles: Sendable {
 
     public init(instanceDirectory: String, haInstance: String? = nil) {
         argument = instanceDirectory
-        if let files = ZoweConfig.files(inArgument: instanceDirectory, relativeTo: FileManager.default.currentDirectoryPath),
-           let config = try? ZoweConfig.load(paths: files, environment: ProcessInfo.processInfo.environment) {
+        if let files = ZoweConfig.files(inArgument: instanceDirectory, relativeTo: FileManager.default.currentDirectoryPath) {
+            isZoweYAML = true
+            guard let config = try? ZoweConfig.load(paths: files, environment: ProcessInfo.processInfo.environment) else {
+                // A zowe.yaml that does not read has no workspace; nothing runs from it.
+                self.instanceDirectory = instanceDirectory
+                self.haInstance = haInstance
+                (workspace, logs) = ("/nonexistent-workspace-of-" + instanceDirectory, "/nonexistent-logs-of-" + instanceDirectory)
+                return
+            }
             let folders = config.runtimeFolders(haInstance: haInstance)
             self.instanceDirectory = config.workspaceDirectory
             self.haInstance = folders.haInstance
             (workspace, logs) = (folders.workspace, folders.logs)
-            isZoweYAML = true
             return
         }
         isZoweYAML = false

@@ -48,3 +48,36 @@ extension MessageCatalog {
         configValueInvalid, configKeyMissing, configKeyUnknown, haInstanceNotInConfig, configStartSetting,
     ]
 }
+
+// MARK: - zwe migrate (ZWEL2240-2249)
+
+extension MessageCatalog {
+    public static let migrated = MessageDefinition(
+        "ZWEL2240I", "Wrote {output} from {sources}: {components} components on ports {ports}",
+        cause: "The v1 instance was read and written as a v2 zowe.yaml that starts the same components on the same ports with the same keystore.",
+        fix: "Check it with 'zwe config validate -c {output}', then start it with 'zwe start -c {output}'. Stop the v1 instance first: both use the same workspace and ports.")
+    public static let migratedToEnvironments = MessageDefinition(
+        "ZWEL2241W", "No v2 key for {count} values; kept under zowe.environments: {keys}",
+        cause: "Zowe v2 has no configuration key for these instance.env values; under zowe.environments every component still gets them as before.",
+        fix: "Nothing to do for a start; move a value to its component's section (components.<id>.*) where that component reads one.")
+    public static let migratedDropped = MessageDefinition(
+        "ZWEL2242I", "Not carried over: {keys}",
+        cause: "These instance.env values are empty, or v2 works them out itself from the keys written.",
+        fix: "Nothing to do; set the matching v2 key by hand if the value was meant to differ.")
+    public static let migrateOutputExists = MessageDefinition(
+        "ZWEL2243E", "{output} already exists",
+        cause: "zwe migrate writes a new file and does not replace one that may hold other settings.",
+        fix: "Give another -o path, remove the file, or add --force to replace it.")
+    public static let migrateMismatch = MessageDefinition(
+        "ZWEL2244E", "The migrated configuration would not start the same instance: {difference}",
+        cause: "The zowe.yaml written to a temporary file was planned again and differs from the v1 instance in its components, ports or keystore.",
+        fix: "Nothing was written. Report the instance.env that gives this; migrate the named key by hand.")
+    public static let migrateWriteFailed = MessageDefinition(
+        "ZWEL2245E", "Cannot write {output}: {reason}",
+        cause: "The folder of the output file does not exist or this user may not write there.",
+        fix: "Create the folder or choose another -o path.")
+
+    static let migrateMessages: [MessageDefinition] = [
+        migrated, migratedToEnvironments, migratedDropped, migrateOutputExists, migrateMismatch, migrateWriteFailed,
+    ]
+}

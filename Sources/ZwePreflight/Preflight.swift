@@ -36,14 +36,22 @@ public struct PreflightReport: Sendable {
             var fix: String
             var location: String?
         }
+        struct Component: Encodable {
+            var id: String
+            var jobName: String
+            var port: Int?
+            var portVariable: String?
+        }
         struct Document: Encodable {
             var errors: Int
             var warnings: Int
             var findings: [Finding]
+            /// The planned components in start order, when there is a plan.
+            var components: [Component]?
         }
         let document = Document(errors: errorCount, warnings: warningCount, findings: findings.map {
             Finding(id: $0.id, severity: $0.severity.rawValue, message: $0.message, cause: $0.cause, fix: $0.fix, location: $0.location)
-        })
+        }, components: plan?.components.map { Component(id: $0.id, jobName: $0.jobName, port: $0.port, portVariable: $0.portVariable) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(document)) ?? Data("{}".utf8), as: UTF8.self)
