@@ -34,7 +34,7 @@ public struct InstanceMigration: Sendable {
         let planned = LaunchPlanner.plan(instanceDirectory: instanceDirectory, environment: environment, programRuntime: programRuntime)
         let errors = planned.findings.filter { $0.severity == .error }
         guard errors.isEmpty, let plan = planned.plan else { throw Diagnostics(errors.isEmpty ? planned.findings : errors) }
-        var migration = InstanceMigration(document: .mapping([]), notes: [], sources: [plan.instanceEnvironmentFile])
+        var migration = InstanceMigration(document: .map([YAMLEntry]()), notes: [], sources: [plan.instanceEnvironmentFile])
         migration.map(plan)
         return migration
     }
@@ -48,7 +48,7 @@ public struct InstanceMigration: Sendable {
     }
 
     private static func number(_ text: String) -> YAMLValue {
-        Int(text).map(YAMLValue.integer) ?? .string(text)
+        Int(text).map(YAMLValue.int) ?? .string(text)
     }
 
     private mutating func map(_ plan: LaunchPlan) {
@@ -87,9 +87,9 @@ public struct InstanceMigration: Sendable {
             if !domains.contains(address) { domains.append(address) }
             note("ZOWE_IP_ADDRESS", location("ZOWE_IP_ADDRESS"), .mapped("zowe.externalDomains"))
         }
-        set("zowe.externalDomains", .sequence((domains.isEmpty ? ["localhost"] : domains).map(YAMLValue.string)))
+        set("zowe.externalDomains", .list((domains.isEmpty ? ["localhost"] : domains).map(YAMLValue.string)))
         let gatewayPort = plan.components.first { $0.id == "gateway" }?.port ?? Int(text("GATEWAY_PORT") ?? "")
-        if let gatewayPort { set("zowe.externalPort", .integer(gatewayPort)) }
+        if let gatewayPort { set("zowe.externalPort", .int(gatewayPort)) }
 
         // Certificates: the same stores, from zowe-certificates.env.
         if let certificates = plan.certificates {
@@ -126,7 +126,7 @@ public struct InstanceMigration: Sendable {
             }
             let authorities = [certificates.keystoreCertificateAuthority].compactMap { $0 } + certificates.externalCertificateAuthorities
             if !authorities.isEmpty {
-                set("zowe.certificate.pem.certificateAuthorities", .sequence(authorities.map(YAMLValue.string)))
+                set("zowe.certificate.pem.certificateAuthorities", .list(authorities.map(YAMLValue.string)))
                 note("KEYSTORE_CERTIFICATE_AUTHORITY", certificateFile, .mapped("zowe.certificate.pem.certificateAuthorities"))
                 if !certificates.externalCertificateAuthorities.isEmpty {
                     note("EXTERNAL_CERTIFICATE_AUTHORITIES", certificateFile, .mapped("zowe.certificate.pem.certificateAuthorities"))
@@ -142,9 +142,9 @@ public struct InstanceMigration: Sendable {
         // Components: the launched ones enabled on their ports, the runtime's others disabled.
         let launched = Set(plan.components.map(\.id))
         for component in plan.components {
-            set("components.\(component.id).enabled", .boolean(true))
+            set("components.\(component.id).enabled", .bool(true))
             if let port = component.port, let variable = component.portVariable {
-                set("components.\(component.id).port", .integer(port))
+                set("components.\(component.id).port", .int(port))
                 note(variable, location(variable), .mapped("components.\(component.id).port"))
             }
             if !component.directory.hasPrefix(plan.rootDirectory + "/components/") {
@@ -156,7 +156,7 @@ public struct InstanceMigration: Sendable {
         }
         let others = (try? FileManager.default.contentsOfDirectory(atPath: plan.rootDirectory + "/components"))?.sorted() ?? []
         for id in others where !launched.contains(id) && LaunchPlanner.isFolder(plan.rootDirectory + "/components/" + id) {
-            set("components.\(id).enabled", .boolean(false))
+            set("components.\(id).enabled", .bool(false))
         }
         for key in ["LAUNCH_COMPONENT_GROUPS", "ZWE_LAUNCH_COMPONENTS", "EXTERNAL_COMPONENTS"] where values[key] != nil {
             note(key, location(key), .mapped("components.<id>.enabled"))
@@ -167,7 +167,7 @@ public struct InstanceMigration: Sendable {
                             ("APIML_SECURITY_AUTH_PROVIDER", "components.gateway.apiml.security.auth.provider"),
                             ("APIML_SECURITY_X509_ENABLED", "components.gateway.apiml.security.x509.enabled")] {
             guard let value = text(key) else { continue }
-            let typed: YAMLValue = value.lowercased() == "true" ? .boolean(true) : value.lowercased() == "false" ? .boolean(false) : Self.number(value)
+            let typed: YAMLValue = value.lowercased() == "true" ? .bool(true) : value.lowercased() == "false" ? .bool(false) : Self.number(value)
             mapped(key, to: path, typed)
         }
         if let level = text("ZWE_LOG_LEVEL_ZWELS") {
@@ -179,7 +179,7 @@ public struct InstanceMigration: Sendable {
         }
         if let intervals = text("ZWE_LAUNCHER_RESTART_INTERVALS") {
             let numbers = intervals.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            mapped("ZWE_LAUNCHER_RESTART_INTERVALS", to: "zowe.launcher.restartIntervals", .sequence(numbers.map(YAMLValue.integer)))
+            mapped("ZWE_LAUNCHER_RESTART_INTERVALS", to: "zowe.launcher.restartIntervals", .list(numbers.map(YAMLValue.int)))
         }
         if let uptime = text("ZWE_LAUNCHER_MIN_UPTIME") { mapped("ZWE_LAUNCHER_MIN_UPTIME", to: "zowe.launcher.minUptime", Self.number(uptime)) }
 
@@ -211,8 +211,8 @@ public struct InstanceMigration: Sendable {
             for instance in instances.instances {
                 if let host = instance.hostname { set("haInstances.\(instance.id).hostname", .string(host)) }
                 for component in instance.components {
-                    if let enabled = component.enabled { set("haInstances.\(instance.id).components.\(component.id).enabled", .boolean(enabled)) }
-                    if let port = component.port { set("haInstances.\(instance.id).components.\(component.id).port", .integer(port)) }
+                    if let enabled = component.enabled { set("haInstances.\(instance.id).components.\(component.id).enabled", .bool(enabled)) }
+                    if let port = component.port { set("haInstances.\(instance.id).components.\(component.id).port", .int(port)) }
                 }
                 for value in instance.addressValues + instance.environment where value.key != "ZOWE_EXPLORER_HOST" {
                     set("haInstances.\(instance.id).zowe.environments.\(value.key)", .string(value.value))

@@ -12,7 +12,7 @@ public enum MigrationWriter {
 
     public static func write(_ migration: InstanceMigration, to output: String, instanceDirectory: String,
                              haInstance: String?, environment: [String: String]) throws(Diagnostics) -> Written {
-        let text = YAMLWriter.render(migration.document, header: [
+        let text = YAMLWriter.document(migration.document, style: .plain, header: [
             "Zowe v2 configuration of the instance \(instanceDirectory), written by zwe migrate.",
             "It holds the keystore password (zowe.certificate.*.password): keep it readable by its owner only.",
         ])

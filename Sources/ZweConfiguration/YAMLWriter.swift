@@ -1,139 +1,167 @@
-// Writes new YAML files (a migrated zowe.yaml): block mappings and sequences, two spaces per
-// level, comments where the writer is told, and every string that YAML would read as
-// something else (a number, a boolean, null, text with `: ` or ` #`, a leading indicator)
-// in double quotes, so that what is read back is exactly what was written.
+// The one YAML writer of the product: Kubernetes manifests (`zwe export kubernetes`) and
+// migrated zowe.yaml files (`zwe migrate`). Block style, two spaces per level, keys in the
+// order given. In the quoted style every string is a double-quoted scalar with JSON-style
+// escapes (valid YAML 1.1 and 1.2, never read as a number, boolean or null); in the plain
+// style, for files people edit, a string is written bare unless YAML would read it as
+// something else, and entries may carry comments.
 
-/// A value to write, in the order given.
+import Foundation
+
+/// A YAML document to write, as a small tree.
 public indirect enum YAMLValue: Sendable, Equatable {
     case string(String)
-    case integer(Int)
-    case boolean(Bool)
-    case sequence([YAMLValue])
-    case mapping([YAMLEntry])
+    case int(Int)
+    case bool(Bool)
+    case list([YAMLValue])
+    case map([YAMLEntry])
 
-    /// The entry's value at a key of a mapping.
-    public subscript(key: String) -> YAMLValue? {
-        guard case .mapping(let entries) = self else { return nil }
-        return entries.first { $0.key == key }?.value
+    public static func map(_ pairs: KeyValuePairs<String, YAMLValue>) -> YAMLValue {
+        .map(pairs.map { YAMLEntry($0.key, $0.value) })
     }
 
-    /// Sets `value` at the path of keys, making the mappings on the way; a new key goes last.
-    public mutating func set(_ keys: [String], _ value: YAMLValue, comment: String? = nil) {
-        guard let first = keys.first else {
-            self = value
-            return
-        }
-        guard case .mapping(var entries) = self else {
-            self = .mapping([])
-            set(keys, value, comment: comment)
-            return
-        }
-        if let index = entries.firstIndex(where: { $0.key == first }) {
-            if keys.count == 1 {
-                entries[index].value = value
-                if let comment { entries[index].comment = comment }
-            } else {
-                entries[index].value.set(Array(keys.dropFirst()), value, comment: comment)
-            }
-        } else {
-            var child = YAMLValue.mapping([])
-            child.set(Array(keys.dropFirst()), value, comment: keys.count == 1 ? nil : comment)
-            entries.append(YAMLEntry(key: first, value: keys.count == 1 ? value : child, comment: keys.count == 1 ? comment : nil))
-        }
-        self = .mapping(entries)
+    /// The value under `key` of a map, for reading back what was built.
+    public subscript(key: String) -> YAMLValue? {
+        guard case .map(let entries) = self else { return nil }
+        return entries.first { $0.key == key }?.value
     }
 }
 
+/// One key of a YAML map; maps keep their order.
 public struct YAMLEntry: Sendable, Equatable {
     public var key: String
     public var value: YAMLValue
-    /// Written as `# comment` lines above the key.
+    /// Written as `# ...` lines above the key in the plain style.
     public var comment: String?
 
-    public init(key: String, value: YAMLValue, comment: String? = nil) {
+    public init(_ key: String, _ value: YAMLValue, comment: String? = nil) {
         self.key = key
         self.value = value
         self.comment = comment
     }
 }
 
+extension YAMLValue {
+    /// Sets `value` at the path of keys, making the maps on the way; a new key goes last.
+    public mutating func set(_ keys: [String], _ value: YAMLValue, comment: String? = nil) {
+        guard let first = keys.first else {
+            self = value
+            return
+        }
+        guard case .map(var entries) = self else {
+            self = .map([YAMLEntry]())
+            set(keys, value, comment: comment)
+            return
+        }
+        let last = keys.count == 1
+        if let index = entries.firstIndex(where: { $0.key == first }) {
+            if last {
+                entries[index].value = value
+                if let comment { entries[index].comment = comment }
+            } else {
+                entries[index].value.set(Array(keys.dropFirst()), value, comment: comment)
+            }
+        } else {
+            var child = YAMLValue.map([YAMLEntry]())
+            if !last { child.set(Array(keys.dropFirst()), value, comment: comment) }
+            entries.append(YAMLEntry(first, last ? value : child, comment: last ? comment : nil))
+        }
+        self = .map(entries)
+    }
+}
+
 public enum YAMLWriter {
-    /// The text of a document: `header` lines as comments, then the value.
-    public static func render(_ value: YAMLValue, header: [String] = []) -> String {
-        var lines = header.map { $0.isEmpty ? "#" : "# " + $0 }
-        write(value, indent: 0, into: &lines)
-        return lines.joined(separator: "\n") + "\n"
+    public enum Style: Sendable {
+        /// Every string double-quoted.
+        case quoted
+        /// Strings bare where they read back the same, comments, lists of numbers on one line.
+        case plain
     }
 
-    private static func write(_ value: YAMLValue, indent: Int, into lines: inout [String]) {
+    /// Documents separated by `---` lines.
+    public static func stream(_ documents: [YAMLValue], style: Style = .quoted) -> String {
+        documents.map { "---\n" + document($0, style: style) }.joined()
+    }
+
+    /// One document, block style, two spaces per level, after `header` as comment lines.
+    public static func document(_ node: YAMLValue, style: Style = .quoted, header: [String] = []) -> String {
+        let comments = header.map { $0.isEmpty ? "#\n" : "# \($0)\n" }.joined()
+        switch node {
+        case .map(let entries) where !entries.isEmpty: return comments + block(node, indent: 0, style: style)
+        case .list(let items) where !items.isEmpty: return comments + block(node, indent: 0, style: style)
+        default: return comments + inline(node, style: style)! + "\n"
+        }
+    }
+
+    /// A scalar or an empty collection on one line; nil for a collection with content.
+    static func inline(_ node: YAMLValue, style: Style) -> String? {
+        switch node {
+        case .string(let text): style == .quoted ? quoted(text) : plain(text)
+        case .list(let items) where style == .plain && items.allSatisfy({ if case .int = $0 { true } else { false } }):
+            // Numbers on one line, as Zowe's own files write restartIntervals.
+            "[" + items.map { inline($0, style: style)! }.joined(separator: ", ") + "]"
+        case .int(let number): String(number)
+        case .bool(let flag): flag ? "true" : "false"
+        case .list(let items): items.isEmpty ? "[]" : nil
+        case .map(let entries): entries.isEmpty ? "{}" : nil
+        }
+    }
+
+    static func block(_ node: YAMLValue, indent: Int, style: Style) -> String {
         let pad = String(repeating: " ", count: indent)
-        switch value {
-        case .mapping(let entries):
+        var out = ""
+        switch node {
+        case .map(let entries):
             for entry in entries {
-                if let comment = entry.comment {
-                    lines += comment.split(separator: "\n", omittingEmptySubsequences: false).map { pad + "# " + $0 }
+                if style == .plain, let comment = entry.comment {
+                    out += comment.split(separator: "\n", omittingEmptySubsequences: false).map { "\(pad)# \($0)\n" }.joined()
                 }
-                let key = pad + scalar(entry.key) + ":"
-                switch entry.value {
-                case .mapping(let inner) where !inner.isEmpty:
-                    lines.append(key)
-                    write(entry.value, indent: indent + 2, into: &lines)
-                case .sequence(let items) where items.allSatisfy({ if case .integer = $0 { true } else { false } }):
-                    // Numbers stay on one line, as Zowe's files write restartIntervals.
-                    lines.append(key + " [" + items.map(inline).joined(separator: ", ") + "]")
-                case .sequence(let items) where !items.isEmpty:
-                    lines.append(key)
-                    write(entry.value, indent: indent + 2, into: &lines)
-                default:
-                    lines.append(key + " " + inline(entry.value))
+                let key = self.key(entry.key)
+                if let scalar = inline(entry.value, style: style) {
+                    out += "\(pad)\(key): \(scalar)\n"
+                } else {
+                    out += "\(pad)\(key):\n" + block(entry.value, indent: indent + 2, style: style)
                 }
             }
-        case .sequence(let items):
+        case .list(let items):
             for item in items {
-                switch item {
-                case .mapping(let inner) where !inner.isEmpty:
-                    var nested: [String] = []
-                    write(item, indent: indent + 2, into: &nested)
-                    if let first = nested.first {
-                        lines.append(pad + "- " + first.dropFirst(indent + 2))
-                        lines += nested.dropFirst()
-                    }
-                case .sequence(let inner) where !inner.isEmpty:
-                    lines.append(pad + "-")
-                    write(item, indent: indent + 2, into: &lines)
-                default:
-                    lines.append(pad + "- " + inline(item))
+                if let scalar = inline(item, style: style) {
+                    out += "\(pad)- \(scalar)\n"
+                } else {
+                    // The item's block one level deeper, its first indentation replaced by "- ".
+                    let nested = block(item, indent: indent + 2, style: style)
+                    out += pad + "- " + nested.dropFirst(indent + 2)
                 }
             }
         default:
-            lines.append(pad + inline(value))
+            out += pad + inline(node, style: style)! + "\n"
         }
+        return out
     }
 
-    private static func inline(_ value: YAMLValue) -> String {
-        switch value {
-        case .string(let text): scalar(text)
-        case .integer(let number): String(number)
-        case .boolean(let flag): flag ? "true" : "false"
-        case .sequence: "[]"
-        case .mapping: "{}"
-        }
+    /// Keys are written plain when nothing could misread them, else quoted.
+    static func key(_ text: String) -> String {
+        let reserved: Set<String> = ["y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"]
+        let plain = text.first.map { $0.isASCII && ($0.isLetter || $0 == "_") } == true
+            && text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_.-/".unicodeScalars.contains($0)) }
+            && !reserved.contains(text.lowercased())
+        return plain ? text : quoted(text)
     }
 
-    /// A string as plain text when YAML reads it back as the same string, else double-quoted.
-    public static func scalar(_ text: String) -> String {
-        needsQuotes(text) ? quoted(text) : text
+    /// A string bare when YAML (1.2 core, and 1.1's yes/no/on/off) reads it back as the same
+    /// string, else double-quoted.
+    public static func plain(_ text: String) -> String {
+        guard let first = text.first, let last = text.last else { return quoted(text) }
+        let misread = YAMLDocument.coreType(of: text) != nil
+            || ["y", "n", "yes", "no", "on", "off"].contains(text.lowercased())
+            || "-?:,[]{}#&*!|>'\"%@`".contains(first) || first == " " || last == " "
+            || text.contains(": ") || text.contains(" #") || last == ":"
+            || text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) || $0.value == 0x2028 || $0.value == 0x2029 || $0.value == 0xFEFF }
+        return misread ? quoted(text) : text
     }
 
-    static func needsQuotes(_ text: String) -> Bool {
-        guard let first = text.first, let last = text.last else { return true }
-        if YAMLDocument.coreType(of: text) != nil { return true }
-        if "-?:,[]{}#&*!|>'\"%@`".contains(first) || first == " " || last == " " { return true }
-        if text.contains(": ") || text.contains(" #") || text.hasSuffix(":") { return true }
-        return text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || $0 == "\u{FEFF}" }
-    }
-
-    static func quoted(_ text: String) -> String {
+    /// A double-quoted scalar: `"` and `\` escaped, control characters, DEL, C1 controls and
+    /// the Unicode line and byte-order characters as `\uXXXX` (or their short escapes).
+    public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -143,9 +171,9 @@ public enum YAMLWriter {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{FEFF}" {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                let value = scalar.value
+                if value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value) || value == 0x2028 || value == 0x2029 || value == 0xFEFF {
+                    out += String(format: "\\u%04X", value)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }

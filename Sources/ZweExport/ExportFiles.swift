@@ -1,3 +1,11 @@
+// ZweExport owns turning an instance into files for other service managers: the Kubernetes
+// manifests of `zwe export kubernetes` (workloads, Services, the keystore Secret, the
+// ConfigMap and the certificate's cluster-name check) and the systemd unit of
+// `zwe export systemd`, with the file writing they share (the YAML writer is
+// ZweConfiguration's). It reads the instance only through a `LaunchPlan` (the launcher's own
+// parsers), never by running anything, and leaves the command line and its messages' printing
+// to ZweCLI.
+
 import Foundation
 import ZweMessages
 

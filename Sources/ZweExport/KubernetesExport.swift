@@ -30,7 +30,7 @@ public struct KubernetesExport: Sendable {
     /// One output file: its name in the output folder, its documents, and whether it holds the Secret.
     public struct File: Sendable {
         public var name: String
-        public var documents: [YAMLNode]
+        public var documents: [YAMLValue]
         public var holdsSecret: Bool
         public var text: String { YAMLWriter.stream(documents) }
     }
@@ -45,7 +45,7 @@ public struct KubernetesExport: Sendable {
     /// Warnings for the user: cluster names the certificate lacks, components outside the runtime.
     public let warnings: [Diagnostic]
 
-    public var documents: [YAMLNode] { files.flatMap(\.documents) }
+    public var documents: [YAMLValue] { files.flatMap(\.documents) }
 
     // MARK: - Building
 
@@ -123,7 +123,7 @@ public struct KubernetesExport: Sendable {
         let alias = plan.certificates?.stores?.keyAlias ?? "localhost"
         let caKeystore = KeystoreLayout(root: keystoreDirectory, alias: alias).localCAKeystore
         var secretData: [YAMLEntry] = []
-        var secretItems: [YAMLNode] = []
+        var secretItems: [YAMLValue] = []
         var secretBytes = 0
         var usedKeys = Set(secretValues.keys)
         for relative in Self.files(under: keystoreDirectory) where keystoreDirectory + "/" + relative != caKeystore {
@@ -199,45 +199,45 @@ public struct KubernetesExport: Sendable {
         guard problems.isEmpty else { throw Diagnostics(problems + warnings) }
 
         // MARK: Documents
-        func labels(_ component: String?) -> YAMLNode {
+        func labels(_ component: String?) -> YAMLValue {
             var entries = [YAMLEntry("app.kubernetes.io/name", .string("zowe")), YAMLEntry("app.kubernetes.io/instance", .string(plan.prefix.lowercased()))]
             if let component { entries.append(YAMLEntry("app.kubernetes.io/component", .string(component))) }
             entries.append(YAMLEntry("app.kubernetes.io/managed-by", .string("zwe")))
             return .map(entries)
         }
-        func selector(_ component: String) -> YAMLNode {
+        func selector(_ component: String) -> YAMLValue {
             .map(["app.kubernetes.io/name": .string("zowe"), "app.kubernetes.io/instance": .string(plan.prefix.lowercased()),
                   "app.kubernetes.io/component": .string(component)])
         }
-        func metadata(_ name: String, component: String?) -> YAMLNode {
+        func metadata(_ name: String, component: String?) -> YAMLValue {
             .map(["name": .string(name), "namespace": .string(namespace), "labels": labels(component)])
         }
 
-        let namespaceDocument = YAMLNode.map([
+        let namespaceDocument = YAMLValue.map([
             "apiVersion": .string("v1"), "kind": .string("Namespace"),
             "metadata": .map(["name": .string(namespace), "labels": labels(nil)]),
         ])
-        let secretDocument = YAMLNode.map([
+        let secretDocument = YAMLValue.map([
             "apiVersion": .string("v1"), "kind": .string("Secret"),
             "metadata": metadata(Self.secretName, component: nil),
             "type": .string("Opaque"),
             "data": .map(secretData),
         ])
-        let configMapDocument = YAMLNode.map([
+        let configMapDocument = YAMLValue.map([
             "apiVersion": .string("v1"), "kind": .string("ConfigMap"),
             "metadata": metadata(Self.configMapName, component: nil),
             "data": .map(shared.keys.sorted().map { YAMLEntry($0, .string(shared[$0]!)) }),
         ])
 
-        var services: [YAMLNode] = []
-        var statefulSets: [YAMLNode] = []
-        var deployments: [YAMLNode] = []
+        var services: [YAMLValue] = []
+        var statefulSets: [YAMLValue] = []
+        var deployments: [YAMLValue] = []
         for component in plan.components {
             let name = serviceNames[component.id]!
             var environment = environments[component.id] ?? [:]
-            var env: [YAMLNode] = []
+            var env: [YAMLValue] = []
             // `$` is doubled in literal values: Kubernetes reads $(NAME) in them as a reference.
-            func literal(_ value: String) -> YAMLNode { .string(value.replacingOccurrences(of: "$", with: "$$")) }
+            func literal(_ value: String) -> YAMLValue { .string(value.replacingOccurrences(of: "$", with: "$$")) }
             if component.id == Self.discoveryID {
                 env.append(.map(["name": .string("POD_NAME"), "valueFrom": .map(["fieldRef": .map(["fieldPath": .string("metadata.name")])])]))
                 env.append(.map(["name": .string("ZOWE_EXPLORER_HOST"), "value": .string("$(POD_NAME).\(headless).\(domain)")]))
@@ -255,7 +255,7 @@ public struct KubernetesExport: Sendable {
                 ])]))
             }
             // The root file system is read-only: the workspace and /tmp are the pod's own.
-            var mounts: [YAMLNode] = [
+            var mounts: [YAMLValue] = [
                 .map(["name": .string("instance"), "mountPath": .string(options.instanceDirectory)]),
                 .map(["name": .string("tmp"), "mountPath": .string("/tmp")]),
                 .map(["name": .string("keystore"), "mountPath": .string(mapped(keystoreDirectory)), "readOnly": .bool(true)]),
@@ -263,7 +263,7 @@ public struct KubernetesExport: Sendable {
             if let usersFile {
                 mounts.append(.map(["name": .string("users"), "mountPath": .string(usersFile.path), "subPath": .string(usersFile.key), "readOnly": .bool(true)]))
             }
-            let containerSecurity = YAMLNode.map([
+            let containerSecurity = YAMLValue.map([
                 "allowPrivilegeEscalation": .bool(false), "readOnlyRootFilesystem": .bool(true),
                 "capabilities": .map(["drop": .list([.string("ALL")])]),
             ])
@@ -282,7 +282,7 @@ public struct KubernetesExport: Sendable {
             if let port = component.port {
                 main.append(YAMLEntry("ports", .list([.map(["name": .string("https"), "containerPort": .int(port), "protocol": .string("TCP")])])))
                 if let path = component.healthPath {
-                    let check = YAMLNode.map(["path": .string(path), "port": .string("https"), "scheme": .string("HTTPS")])
+                    let check = YAMLValue.map(["path": .string(path), "port": .string("https"), "scheme": .string("HTTPS")])
                     // Start-up gets the launcher's ready timeout; afterwards the usual watch.
                     let period = 2
                     main.append(YAMLEntry("startupProbe", .map([
@@ -319,7 +319,7 @@ public struct KubernetesExport: Sendable {
                 podSpec.append(YAMLEntry("initContainers", .list([.map(step)])))
             }
             podSpec.append(YAMLEntry("containers", .list([.map(main)])))
-            var volumes: [YAMLNode] = [
+            var volumes: [YAMLValue] = [
                 .map(["name": .string("instance"), "emptyDir": .map([])]),
                 .map(["name": .string("tmp"), "emptyDir": .map([])]),
                 .map(["name": .string("keystore"), "secret": .map([
@@ -333,7 +333,7 @@ public struct KubernetesExport: Sendable {
                 ])]))
             }
             podSpec.append(YAMLEntry("volumes", .list(volumes)))
-            let template = YAMLNode.map(["metadata": .map(["labels": labels(component.id)]), "spec": .map(podSpec)])
+            let template = YAMLValue.map(["metadata": .map(["labels": labels(component.id)]), "spec": .map(podSpec)])
 
             if component.id == Self.discoveryID {
                 statefulSets.append(.map([
@@ -353,7 +353,7 @@ public struct KubernetesExport: Sendable {
                 ]))
             }
             if let port = component.port {
-                let ports = YAMLNode.list([.map(["name": .string("https"), "port": .int(port), "targetPort": .string("https"), "protocol": .string("TCP")])])
+                let ports = YAMLValue.list([.map(["name": .string("https"), "port": .int(port), "targetPort": .string("https"), "protocol": .string("TCP")])])
                 services.append(.map([
                     "apiVersion": .string("v1"), "kind": .string("Service"), "metadata": metadata(name, component: component.id),
                     "spec": .map(["type": .string("ClusterIP"), "selector": selector(component.id), "ports": ports]),

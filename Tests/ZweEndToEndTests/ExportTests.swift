@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZweConfiguration
 import ZweExport
 import ZweTestSupport
 
@@ -295,22 +296,31 @@ struct ExportTests {
     func yamlQuoting() async throws {
         let nasty = ["", "yes", "no", "on", "null", "~", "007", "1e3", "0x1F", "true", "- item", "key: value", "#comment", "a # b",
                      "\"quoted\"", "back\\slash", "line\nbreak", "tab\there", "\u{1}\u{7F}\u{85}\u{2028}\u{FEFF}", "ünïcödé ✓", "$(VAR) $$", "{a: 1}", "[1, 2]", "'single'", "@at", "`tick`", "%percent", "*alias", "&anchor", "!tag", "|", ">"]
-        let document = YAMLNode.map([
-            "list": .list(nasty.map(YAMLNode.string)),
+        let document = YAMLValue.map([
+            "list": .list(nasty.map(YAMLValue.string)),
             "map": .map(nasty.enumerated().map { YAMLEntry("k\($0.offset)", .string($0.element)) }),
             "keys": .map(nasty.filter { !$0.isEmpty }.map { YAMLEntry($0, .int(1)) }),
             "nested": .list([.map(["a": .list([.string("x"), .map(["b": .int(2)])]), "c": .map([])]), .list([.string("y")]), .list([])]),
         ])
         let folder = try TemporaryPaths.makeDirectory("zwe-yaml")
         let file = folder + "/document.yaml"
-        try YAMLWriter.stream([document]).write(toFile: file, atomically: true, encoding: .utf8)
-        let read = try #require(try await Self.documents([file]).first)
-        #expect(read["list"] as? [String] == nasty)
-        let map = read["map"] as? [String: String] ?? [:]
-        for (index, text) in nasty.enumerated() { #expect(map["k\(index)"] == text, "\(text.debugDescription)") }
-        #expect(Set((read["keys"] as? [String: Int] ?? [:]).keys) == Set(nasty.filter { !$0.isEmpty }))
-        let nested = read["nested"] as? [Any] ?? []
-        #expect(((nested.first as? [String: Any])?["a"] as? [Any])?.count == 2 && (nested.last as? [Any])?.isEmpty == true)
+        // Both styles: every string quoted (manifests), and bare where safe (migrated zowe.yaml).
+        for style in [YAMLWriter.Style.quoted, .plain] {
+            try YAMLWriter.stream([document], style: style).write(toFile: file, atomically: true, encoding: .utf8)
+            let read = try #require(try await Self.documents([file]).first)
+            #expect(read["list"] as? [String] == nasty, "\(style)")
+            let map = read["map"] as? [String: String] ?? [:]
+            for (index, text) in nasty.enumerated() { #expect(map["k\(index)"] == text, "\(style): \(text.debugDescription)") }
+            #expect(Set((read["keys"] as? [String: Int] ?? [:]).keys) == Set(nasty.filter { !$0.isEmpty }), "\(style)")
+            let nested = read["nested"] as? [Any] ?? []
+            #expect(((nested.first as? [String: Any])?["a"] as? [Any])?.count == 2 && (nested.last as? [Any])?.isEmpty == true, "\(style)")
+        }
+        // The plain style writes safe text bare and keeps comments.
+        var plain = YAMLValue.map([YAMLEntry]())
+        plain.set(["zowe", "job", "prefix"], .string("ZWE1"), comment: "the job prefix")
+        plain.set(["zowe", "launcher", "restartIntervals"], .list([.int(1), .int(5)]))
+        plain.set(["zowe", "job", "name"], .string("ZWE1SV"))
+        #expect(YAMLWriter.document(plain, style: .plain) == "zowe:\n  job:\n    # the job prefix\n    prefix: ZWE1\n    name: ZWE1SV\n  launcher:\n    restartIntervals: [1, 5]\n")
     }
 }
 
