@@ -17,7 +17,7 @@ public struct ZweCommand: AsyncParsableCommand {
             certificate relationships of a Zowe instance made real.
             """,
         subcommands: [
-            InitCommand.self, ConfigureInstanceCommand.self, ValidateCommand.self, StartCommand.self,
+            InitCommand.self, ConfigureInstanceCommand.self, ValidateCommand.self, ConfigCommand.self, StartCommand.self,
             StopCommand.self, RestartCommand.self, StatusCommand.self, LogsCommand.self,
             CertificateCommand.self, KeyringCommand.self, ExportCommand.self, MigrateCommand.self, MessagesCommand.self, ZOSMFStubCommand.self, LauncherRunCommand.self,
         ])

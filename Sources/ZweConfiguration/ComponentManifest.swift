@@ -1,8 +1,9 @@
 // A component describes itself in the manifest of its folder. Zowe's manifests carry many
-// keys for other tools (license, schemas, configs, appfwPlugins...); only the keys the
-// launcher acts on are read here, and everything else is left alone so that a real Zowe
-// component folder can be used as it is. The keys that are read are checked in full, and
-// every problem in the file is reported at once, each at the value it is about.
+// keys for other tools (license, appfwPlugins...); only the keys the launcher and `zwe config
+// validate` act on are read here (schemas.configs and configs among them), and everything else
+// is left alone so that a real Zowe component folder can be used as it is. The keys that are
+// read are checked in full, and every problem in the file is reported at once, each at the
+// value it is about.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -65,6 +66,12 @@ public struct ComponentManifest: Sendable, Equatable {
     public var dependsOn: [String]
     public var healthCheck: HealthCheck?
     public var launcher: LauncherPolicy
+    /// `schemas.configs`: the JSON schema file(s) of the component's configuration, relative to
+    /// its folder (Zowe allows one file or a list; the first is the schema applied).
+    public var schemasConfigs: [String] = []
+    /// `configs`: the component's defaults for its `components.<id>` section, each value with
+    /// its place in the manifest. Not part of equality.
+    public var configs: ConfigNode?
     // Lines of the keys read, by dotted name ("id", "launcher.minUptime"). Not part of
     // equality: two manifests that say the same thing are equal however they are laid out.
     private var keyLines: [String: Int] = [:]
@@ -90,6 +97,7 @@ public struct ComponentManifest: Sendable, Equatable {
             && lhs.version == rhs.version && lhs.commands == rhs.commands
             && lhs.staticServiceFiles == rhs.staticServiceFiles && lhs.jobCode == rhs.jobCode
             && lhs.dependsOn == rhs.dependsOn && lhs.healthCheck == rhs.healthCheck && lhs.launcher == rhs.launcher
+            && lhs.schemasConfigs == rhs.schemasConfigs
     }
 
     /// The file names looked for, in order of preference.
@@ -178,6 +186,8 @@ private struct ManifestReader {
         let staticFiles = readStaticServiceFiles(fields["apimlServices"])
         let healthCheck = readHealthCheck(fields["healthCheck"])
         let launcher = readLauncher(fields["launcher"])
+        let schemasConfigs = readSchemas(fields["schemas"])
+        let configs = readConfigs(fields["configs"])
 
         if let id, dependsOn.contains(id), let node = fields["dependsOn"] {
             problems.append(Diagnostic(MessageCatalog.manifestSelfDependency, ["id": id], location: location(node)))
@@ -187,6 +197,8 @@ private struct ManifestReader {
             path: path, name: name, id: id, title: title, version: version, commands: commands,
             staticServiceFiles: staticFiles, jobCode: jobCode, dependsOn: dependsOn,
             healthCheck: healthCheck, launcher: launcher)
+        manifest.schemasConfigs = schemasConfigs
+        manifest.configs = configs
         manifest.setKeyLines(keyLines)
         return manifest
     }
@@ -213,6 +225,20 @@ private struct ManifestReader {
             }
         }
         return files
+    }
+
+    private mutating func readSchemas(_ node: YAMLNode?) -> [String] {
+        guard let node, let fields = mapping(node, key: "schemas"), let files = fields["configs"], !isNull(files) else { return [] }
+        if case .sequence(let items, _, _) = files {
+            return items.enumerated().compactMap { optionalText($1, key: "schemas.configs[\($0)]") }
+        }
+        return optionalText(files, key: "schemas.configs").map { [$0] } ?? []
+    }
+
+    /// The defaults as a located tree with the types of the YAML core schema, as zowe.yaml is read.
+    private mutating func readConfigs(_ node: YAMLNode?) -> ConfigNode? {
+        guard let node, mapping(node, key: "configs") != nil else { return nil }
+        return ConfigNode.from(document, file: path)["configs"]
     }
 
     private mutating func readHealthCheck(_ node: YAMLNode?) -> ComponentManifest.HealthCheck? {

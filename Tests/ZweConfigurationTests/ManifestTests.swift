@@ -119,7 +119,11 @@ func manifestProblems(_ text: String) -> [Diagnostic] {
         var withExtras = "build:\n  branch: v2.x\n  number: 12\n" + text
         withExtras += "\nlauncher2: 3\n"
         let manifest = try ComponentManifest.parse(withExtras, path: "gateway/manifest.yaml")
-        #expect(manifest == expectedGateway(path: "gateway/manifest.yaml"))
+        // schemas and configs are read (zwe config validate uses them); the rest is left alone.
+        var expected = expectedGateway(path: "gateway/manifest.yaml")
+        expected.schemasConfigs = ["schemas/gateway-config.json"]
+        #expect(manifest == expected)
+        #expect(manifest.configs?["port"]?.text == "7554")
     }
 
     @Test func unknownKeysInsideKnownSectionsAreIgnored() throws {
