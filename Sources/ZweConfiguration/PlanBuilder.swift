@@ -341,7 +341,7 @@ struct PlanBuilder {
         var port: Int?
         if let check = manifest.healthCheck {
             var text = value(check.portVariable)
-            if text.isEmpty, zoweConfig != nil, let port = manifest.configsNode()?["port"]?.text {
+            if text.isEmpty, zoweConfig != nil, let port = manifest.configs?["port"]?.text {
                 // v2: the manifest's configs.port is the default of components.<id>.port.
                 text = port
                 instance = EnvFile(path: instance.path, entries: instance.entries + [EnvEntry(key: check.portVariable, value: port, line: 1, exported: true, file: manifest.path)])
@@ -393,7 +393,7 @@ struct PlanBuilder {
         }
         if let zoweConfig {
             let launched = LaunchPlanner.list(value("ZWE_LAUNCH_COMPONENTS"))
-            environment.merge(zoweConfig.v2Environment(component: id, manifestConfigs: manifest.configsNode(), haInstance: yamlHAInstance,
+            environment.merge(zoweConfig.v2Environment(component: id, manifestConfigs: manifest.configs, haInstance: yamlHAInstance,
                                                        launched: launched, workspace: workspace)) { _, v2 in v2 }
             environment["ZWE_zowe_workspaceDirectory"] = zoweConfig.workspaceDirectory
             environment["ZWE_zowe_logDirectory"] = zoweConfig.logDirectory

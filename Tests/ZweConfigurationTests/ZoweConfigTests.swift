@@ -136,4 +136,18 @@ import ZweMessages
         #expect(ZoweConfig.files(inArgument: "zowe.yaml", relativeTo: "/x") == ["/x/zowe.yaml"])
         #expect(ZoweConfig.files(inArgument: "FILE(a.yaml):FILE(/b.yaml)", relativeTo: "/x") == ["/x/a.yaml", "/b.yaml"])
     }
+
+    @Test func theExampleFollowsItsSetupByTemplates() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("instance-template/zowe.yaml").path
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let site = try write(directory, "site.yaml", "zowe:\n  setup:\n    certificate:\n      pkcs12:\n        directory: /srv/ks\n        name: zowe\n")
+        let config = try ZoweConfig.load(argument: "FILE(\(site)):FILE(\(example))", environment: [:])
+        #expect(config.string("zowe.certificate.keystore.file") == "/srv/ks/zowe/zowe.keystore.p12")
+        #expect(config.string("zowe.certificate.keystore.alias") == "zowe")
+        #expect(config.strings("zowe.certificate.pem.certificateAuthorities") == ["/srv/ks/local_ca/local_ca.cer"])
+        #expect(config.string("zowe.job.name") == "ZWE1SV")
+        #expect(config.int("zowe.externalPort") == 7554)
+    }
 }

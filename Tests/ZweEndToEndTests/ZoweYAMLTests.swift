@@ -40,6 +40,10 @@ struct ZoweYAMLTests {
         #expect(again.status != 0 && again.stderr.contains("ZWEL2243E"), "\(again)")
         #expect(try String(contentsOfFile: config, encoding: .utf8) == before)
 
+        // What migrate writes passes Zowe's schema.
+        let validated = try launcher.zwe(["config", "validate", "-c", config])
+        #expect(validated.status == 0 && (validated.stdout + validated.stderr).contains("ZWEL2219I"), "\(validated)")
+
         let started = try launcher.zwe(["start", "-c", config])
         #expect(started.status == 0, "\(started)\n\(launcher.launcherLog(topology.instance))")
         let components = try Self.statusJSON(launcher, config)
@@ -153,6 +157,22 @@ struct ZoweYAMLTests {
         #expect(bPlan.first?["port"] as? Int == 40000, "\(b)")
         let unknown = try launcher.zwe(["validate", "-c", argument, "--ha-instance", "hostc"])
         #expect(unknown.status != 0 && unknown.stderr.contains("ZWEL2208E") && unknown.stderr.contains("hosta, hostb"), "\(unknown)")
+    }
+
+    @Test("The example zowe.yaml of instance-template passes Zowe's schema, alone and under an override file")
+    func exampleValidates() throws {
+        let launcher = try LauncherFixture()
+        defer { launcher.tearDown() }
+        let example = Harness.packageRoot + "/instance-template/zowe.yaml"
+        let alone = try launcher.zwe(["config", "validate", "-c", example])
+        #expect(alone.status == 0, "\(alone)")
+        let site = launcher.scratch.write("site.yaml", "zowe:\n  runtimeDirectory: \(Harness.runtime)\n  setup:\n    certificate:\n      pkcs12:\n        directory: \(launcher.keystore)\ncomponents:\n  gateway:\n    port: 41554\n")
+        let merged = try launcher.zwe(["config", "validate", "-c", "FILE(\(site)):FILE(\(example))"])
+        #expect(merged.status == 0, "\(merged)")
+        // The override's port reaches the plan, and zowe.externalPort follows it by its template.
+        let planned = try launcher.zwe(["validate", "-c", "FILE(\(site)):FILE(\(example))", "--json"])
+        let components = ((try? JSONSerialization.jsonObject(with: Data(planned.stdout.utf8))) as? [String: Any])?["components"] as? [[String: Any]] ?? []
+        #expect(components.first { $0["id"] as? String == "gateway" }?["port"] as? Int == 41554, "\(planned)")
     }
 
     @Test("Bad zowe.yaml input: an error with file:line:col, nothing started, no workspace made")
