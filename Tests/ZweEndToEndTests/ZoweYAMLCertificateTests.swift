@@ -158,6 +158,36 @@ struct ZoweYAMLCertificateTests {
         #expect(config.string("zowe.certificate.keystore.password") == "from-the-environment")
     }
 
+    @Test("JCERACFKS: the local CA and the Zowe certificate go into the simulated SAF key ring, and zowe.certificate names the ring")
+    func keyring() throws {
+        let scratch = TemporaryDirectory()
+        let saf = scratch.path + "/saf"
+        let yaml = scratch.write("zowe.yaml", """
+            zowe:
+              setup:
+                certificate:
+                  type: JCERACFKS
+                  keyAlgorithm: EC-P256
+                  keyring:
+                    owner: ZWESVUSR
+                    name: ZoweKeyring
+                    label: localhost
+              verifyCertificates: DISABLED
+            """)
+        let without = try Harness.zwe(["init", "certificate", "-c", yaml, "--update-config"])
+        #expect(without.status == 1 && without.stderr.contains("ZWEL2227E") && without.stderr.contains("(\(yaml):4:13)"), "\(without)")
+        let run = try Harness.zwe(["init", "certificate", "-c", yaml, "--update-config"], environment: Harness.baseEnvironment(["ZWE_SAF_DIR": saf]))
+        #expect(run.status == 0, "\(run)")
+        let list = try Harness.zwe(["keyring", "list", "--owner", "ZWESVUSR", "--ring", "ZoweKeyring", "--saf-dir", saf])
+        #expect(list.status == 0 && list.stdout.contains("localhost") && list.stdout.contains("localca"), "\(list)")
+        let config = try ZoweConfig.load(paths: [yaml], environment: [:])
+        #expect(config.string("zowe.certificate.keystore.type") == "JCERACFKS")
+        #expect(config.string("zowe.certificate.keystore.file") == "safkeyring:////ZWESVUSR/ZoweKeyring")
+        #expect(config.string("zowe.certificate.truststore.file") == "safkeyring:////ZWESVUSR/ZoweKeyring")
+        #expect(config.string("zowe.certificate.keystore.alias") == "localhost")
+        #expect(config.strings("zowe.certificate.pem.certificateAuthorities") == ["safkeyring:////ZWESVUSR/ZoweKeyring&localca"])
+    }
+
     @Test("Failures name the key and its place, exit 1, write nothing, and leave the zowe.yaml byte for byte as it was")
     func failures() throws {
         let scratch = TemporaryDirectory()
