@@ -90,8 +90,8 @@ extension MessageCatalog {
         cause: "-o names neither an existing folder nor an existing archive file.",
         fix: "Give the path of the component's folder or of its .zip, .tar, .tar.gz or .pax archive.")
     public static let componentFileType = MessageDefinition(
-        "ZWEL0318E", "File extension invalid. Supported file extensions: .zip, .tar, .tar.gz, .tgz, .pax",
-        cause: "-o names a file whose name does not say which kind of archive it is.",
+        "ZWEL0318E", "File extension invalid. Supported file extensions: .pax, .tar, .zip",
+        cause: "-o names a file whose name does not say which kind of archive it is (.tar.gz and .tgz are read as well).",
         fix: "Give the component's folder, or an archive whose name ends in one of the extensions listed.")
     public static let componentInstallFailed = MessageDefinition(
         "ZWEL2231E", "Cannot install {source}: {reason}",
