@@ -32,8 +32,9 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
-        // Env files, manifests and the resolution of an instance's configuration.
-        .target(name: "ZweConfiguration", dependencies: ["ZweMessages", "ZweKeyMaterial", "CZweYAML"]),
+        // Env files, manifests and the resolution of an instance's configuration; zowe.yaml
+        // read and edited in place; components installed (unzip and tar run through ZweProcess).
+        .target(name: "ZweConfiguration", dependencies: ["ZweMessages", "ZweKeyMaterial", "CZweYAML", "ZweProcess"]),
         // PKCS#12 reading and writing on the system OpenSSL 3 (libssl-dev), behind a
         // small C API of its own so that no Swift file ever sees OpenSSL's headers.
         .target(

@@ -5,8 +5,9 @@ set -eu
 # python3: Debian's own interpreter, which the security tests run as another user (one under
 # root's home, such as pyenv's, is out of their reach); wrk: the load of the renewal test;
 # iproute2: the network namespaces of the multi-host test; systemd: systemd-analyze, which
-# checks the unit of 'zwe export systemd'.
-packages="libssl-dev libyaml-dev openssl default-jre-headless chromium chromium-driver curl python3 wrk iproute2 systemd"
+# checks the unit of 'zwe export systemd'; unzip: 'zwe components install' unpacks .zip
+# components with it (tar, for .tar/.tar.gz/.pax, is part of every Debian system).
+packages="libssl-dev libyaml-dev openssl default-jre-headless chromium chromium-driver curl python3 wrk iproute2 systemd unzip"
 missing=""
 for package in $packages; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
@@ -36,6 +37,6 @@ fi
 if ! python3 -c "import prometheus_client" 2>/dev/null; then
   python3 -m pip install --quiet prometheus_client
 fi
-for tool in openssl keytool systemd-analyze kubernetes-validate ip; do
+for tool in openssl keytool systemd-analyze kubernetes-validate ip unzip tar; do
   command -v "$tool" >/dev/null || { echo "$tool is not on PATH after installing $packages" >&2; exit 1; }
 done

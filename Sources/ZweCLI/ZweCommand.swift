@@ -19,7 +19,7 @@ public struct ZweCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ConfigureInstanceCommand.self, ValidateCommand.self, ConfigCommand.self, StartCommand.self,
             StopCommand.self, RestartCommand.self, StatusCommand.self, LogsCommand.self,
-            CertificateCommand.self, KeyringCommand.self, ExportCommand.self, MigrateCommand.self, MessagesCommand.self, ZOSMFStubCommand.self, LauncherRunCommand.self,
+            CertificateCommand.self, KeyringCommand.self, ComponentsCommand.self, ExportCommand.self, MigrateCommand.self, MessagesCommand.self, ZOSMFStubCommand.self, LauncherRunCommand.self,
         ])
 
     public init() {}

@@ -19,18 +19,58 @@ public enum ZoweNames {
         }
     }
 
+    /// The subject names Zowe's setup uses when none are configured.
+    public static let defaultNames = CertificateNames(
+        caCommonName: localCACommonName, commonName: serviceCommonName, orgUnit: "API Mediation Layer",
+        org: "Zowe Sample", locality: "Prague", state: "Prague", country: "CZ")
+
     /// Names that every Zowe server certificate carries besides the configured ones.
     public static let alwaysDNS = ["localhost.localdomain", "localhost"]
     public static let alwaysIP = ["127.0.0.1"]
+}
+
+/// The parts of the subject names of the certificates made (Zowe v2's
+/// zowe.setup.certificate.dname): the CA's common name, the server's, and what both share.
+public struct CertificateNames: Sendable, Equatable {
+    public var caCommonName: String
+    public var commonName: String
+    public var orgUnit: String
+    public var org: String
+    public var locality: String
+    public var state: String
+    public var country: String
+
+    public init(caCommonName: String, commonName: String, orgUnit: String, org: String, locality: String, state: String, country: String) {
+        self.caCommonName = caCommonName
+        self.commonName = commonName
+        self.orgUnit = orgUnit
+        self.org = org
+        self.locality = locality
+        self.state = state
+        self.country = country
+    }
+
+    public func distinguishedName(commonName: String) throws -> DistinguishedName {
+        try DistinguishedName {
+            CountryName(country)
+            StateOrProvinceName(state)
+            LocalityName(locality)
+            OrganizationName(org)
+            OrganizationalUnitName(orgUnit)
+            CommonName(commonName)
+        }
+    }
 }
 
 /// Issues the certificates of a keystore directory.
 public struct CertificateFactory: Sendable {
     public let validityDays: Int
     public let now: Date
+    public let names: CertificateNames
 
-    public init(validityDays: Int, now: Date = Date()) {
+    public init(validityDays: Int, now: Date = Date(), names: CertificateNames = ZoweNames.defaultNames) {
         self.validityDays = validityDays
+        self.names = names
         // Whole seconds: X.509 times have no fraction, and tests compare dates.
         self.now = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
     }
@@ -39,7 +79,7 @@ public struct CertificateFactory: Sendable {
 
     /// The local CA: self-signed, CA:TRUE (critical), keyCertSign and cRLSign.
     public func localCA(key: GeneratedKey) throws -> Certificate {
-        let name = try ZoweNames.distinguishedName(commonName: ZoweNames.localCACommonName)
+        let name = try names.distinguishedName(commonName: names.caCommonName)
         let publicKey = key.privateKey.publicKey
         let extensions = try Certificate.Extensions {
             Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
@@ -79,7 +119,7 @@ public struct CertificateFactory: Sendable {
         return try Certificate(
             version: .v3, serialNumber: Self.randomSerial(), publicKey: publicKey,
             notValidBefore: now, notValidAfter: notAfter, issuer: issuer.subject,
-            subject: try ZoweNames.distinguishedName(commonName: commonName),
+            subject: try self.names.distinguishedName(commonName: commonName),
             signatureAlgorithm: Self.signatureAlgorithm(for: issuerKey),
             extensions: extensions, issuerPrivateKey: issuerKey)
     }

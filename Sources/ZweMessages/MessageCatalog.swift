@@ -53,5 +53,5 @@ public enum MessageCatalog {
         envNulCharacter,
     ] + certificateMessages + certificateMessages2 + manifestMessages + instanceMessages + validationMessages + launcherMessages + runtimeMessages + discoveryMessages + catalogMessages + gatewayMessages
         + zosmfMessages + jobsMessages + trustMessages + keyringMessages + metricsMessages + exportMessages + highAvailabilityMessages
-        + zoweYAMLMessages + migrateMessages + configValidateMessages
+        + zoweYAMLMessages + migrateMessages + configValidateMessages + configEditMessages
 }

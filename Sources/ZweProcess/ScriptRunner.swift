@@ -31,15 +31,34 @@ public enum ScriptRunner {
         script path: String, arguments: [String] = [], environment: [String: String],
         directory: String, timeoutSeconds: Double = 30
     ) throws -> Outcome {
+        try run(program: "/bin/sh", arguments: [path] + arguments, environment: environment, directory: directory, timeoutSeconds: timeoutSeconds)
+    }
+
+    /// The path of a program: `name` itself when it holds a slash, else the first executable
+    /// `name` in the folders of `PATH`.
+    public static func locate(_ name: String, path: String?) -> String? {
+        if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
+        for folder in (path ?? "/usr/bin:/bin").split(separator: ":") where !folder.isEmpty {
+            let candidate = "\(folder)/\(name)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// Runs a program to completion (output and errors collected together, at most 64 KiB).
+    public static func run(
+        program: String, arguments: [String], environment: [String: String],
+        directory: String, timeoutSeconds: Double
+    ) throws -> Outcome {
         var pipeEnds: [Int32] = [0, 0]
-        guard zwe_pipe_cloexec(&pipeEnds) == 0 else { throw Failure.spawn(path, errno) }
+        guard zwe_pipe_cloexec(&pipeEnds) == 0 else { throw Failure.spawn(program, errno) }
         let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
         defer { close(readEnd) }
 
         let pid: pid_t
         do {
             pid = try Spawner.spawn(
-                executable: "/bin/sh", arguments: [path] + arguments, environment: environment,
+                executable: program, arguments: arguments, environment: environment,
                 directory: directory, stdin: nil, stdout: writeEnd, stderr: writeEnd, newProcessGroup: true)
         } catch {
             close(writeEnd)
