@@ -32,6 +32,16 @@ public struct KeystoreWriter: Sendable {
     /// Creates the directory and its internal folder, and takes the setup lock. The returned
     /// lock is released when its file descriptor is closed (also when the process dies).
     public func lock(onWait: () -> Void) throws(Diagnostic) -> SetupLock {
+        // As Zowe's setup does (mkdir -p): the folders above the keystore directory are made too,
+        // with the usual mode; only the keystore directory itself is locked down.
+        let parent = (directory as NSString).deletingLastPathComponent
+        if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) {
+            do {
+                try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            } catch {
+                throw writeError(parent)
+            }
+        }
         try makeFolder(directory)
         try makeFolder(internalPath)
         let lockPath = "\(internalPath)/setup.lock"

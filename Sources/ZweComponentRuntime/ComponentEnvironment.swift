@@ -52,6 +52,9 @@ public struct ComponentEnvironment: Sendable, Equatable {
     /// ZWE_COMPONENT_*: what one client may hold of the component's HTTPS server (the gateway
     /// reads its own ZWE_GATEWAY_* instead).
     public var limits: ConnectionLimits
+    /// Started from a zowe.yaml (ZWE_zowe_certificate_keystore_file is set): as in Zowe v2,
+    /// the keystore need not hold a `jwtsecret` entry, and tokens are signed with KEY_ALIAS's key.
+    public var signsWithKeyAlias = false
 
     /// The body limit of a component when ZWE_COMPONENT_MAX_BODY_BYTES is not set: the most
     /// any of them reads of a request body.
@@ -165,7 +168,7 @@ public struct ComponentEnvironment: Sendable, Equatable {
         let nonStrictName = CertificateVariable.nonStrictVerifyCertificates.name
         let nonStrict = optional(nonStrictName) == nil && verify ? false : try boolean(nonStrictName)
 
-        return ComponentEnvironment(
+        var read = ComponentEnvironment(
             componentID: componentID,
             jobName: optional("ZWE_JOB_NAME") ?? componentID,
             stores: KeyMaterialStores(keystore: keystore, truststore: truststore, keyAlias: alias),
@@ -174,6 +177,8 @@ public struct ComponentEnvironment: Sendable, Equatable {
             logLevel: logLevel, workspaceDirectory: optional("WORKSPACE_DIR"),
             limits: try ConnectionLimits.read(prefix: "ZWE_COMPONENT", component: componentID,
                                               defaultMaxBodyBytes: defaultMaxBodyBytes, environment: environment))
+        read.signsWithKeyAlias = optional("ZWE_zowe_certificate_keystore_file") != nil
+        return read
     }
 
     /// The address as it is written in a URL (IPv6 in brackets).

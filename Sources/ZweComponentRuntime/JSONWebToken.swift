@@ -76,12 +76,13 @@ public struct TokenSigner: Sendable {
 
     /// The signing key of a component's keystore: the `jwtsecret` entry of a PKCS#12 file, or,
     /// in a key ring, the certificate labelled `jwtsecret` if the ring connects one, else the
-    /// Zowe certificate's own key (labelled KEY_ALIAS), as Zowe signs with a ring's key.
+    /// Zowe certificate's own key (labelled KEY_ALIAS), as Zowe signs with a ring's key; and so
+    /// for a v2 keystore (a start from zowe.yaml), which has no jwtsecret entry.
     public static func load(_ environment: ComponentEnvironment) throws(Diagnostic) -> TokenSigner {
-        try load(environment.stores, password: environment.keystorePassword)
+        try load(environment.stores, password: environment.keystorePassword, keyAliasFallback: environment.signsWithKeyAlias)
     }
 
-    static func load(_ stores: KeyMaterialStores, password: String) throws(Diagnostic) -> TokenSigner {
+    static func load(_ stores: KeyMaterialStores, password: String, keyAliasFallback: Bool = false) throws(Diagnostic) -> TokenSigner {
         func missing(_ reason: String) -> Diagnostic {
             Diagnostic(MessageCatalog.gatewayJWTKeyMissing, ["path": stores.keystore.description, "reason": reason])
         }
@@ -90,7 +91,7 @@ public struct TokenSigner: Sendable {
             do throws(KeyMaterialError) {
                 entry = try stores.key(alias: "jwtsecret", password: password)
             } catch {
-                guard stores.keystore.isKeyring else { throw error }
+                guard stores.keystore.isKeyring || keyAliasFallback else { throw error }
                 entry = try stores.key(alias: stores.keyAlias, password: password)
             }
         } catch .wrongPassword {

@@ -37,10 +37,8 @@ public enum JobsAPIComponent {
         let settings = server.environment
         let component = settings.componentID
         let discovery = try EurekaClientConfiguration.read(component: component, environment: environment)
-        let client = try SouthboundClient(identity: server.identity, mode: settings.verifyMode, logger: server.logger)
         let validator = try TokenValidator.load(settings)
-
-        var zosmf: ZOSMFJobs?
+        var zosmfAddress: (host: String, port: Int)?
         if let host = environment["ZOSMF_HOST"]?.trimmingCharacters(in: .whitespaces), !host.isEmpty {
             let portText = environment["ZOSMF_PORT"]?.trimmingCharacters(in: .whitespaces) ?? "443"
             guard let port = Int(portText), (1...65_535).contains(port) else {
@@ -48,7 +46,15 @@ public enum JobsAPIComponent {
                     "component": component, "name": "ZOSMF_PORT", "value": portText, "expected": "a port number from 1 to 65535",
                 ])
             }
-            zosmf = ZOSMFJobs(client: client, host: host, port: port)
+            zosmfAddress = (host, port)
+        }
+        // Made after every check that can fail: a client must be shut down once made, and
+        // nothing would shut it down if start-up ended with an error here.
+        let client = try SouthboundClient(identity: server.identity, mode: settings.verifyMode, logger: server.logger)
+
+        var zosmf: ZOSMFJobs?
+        if let zosmfAddress {
+            zosmf = ZOSMFJobs(client: client, host: zosmfAddress.host, port: zosmfAddress.port)
         } else {
             server.logger.warning("\(Diagnostic(MessageCatalog.jobsNoZOSMF, ["component": component]))")
         }

@@ -74,7 +74,7 @@ extension Supervisor {
 
     /// A restart takes the configuration as it is now (a corrected instance.env applies).
     func refreshConfiguration(_ item: ManagedComponent) {
-        let result = LaunchPlanner.plan(instanceDirectory: plan.instanceDirectory, haInstance: haInstance, environment: environment, programRuntime: plan.rootDirectory)
+        let result = LaunchPlanner.plan(instanceDirectory: files.argument, haInstance: haInstance, environment: environment, programRuntime: plan.rootDirectory)
         if let fresh = result.plan?.components.first(where: { $0.id == item.id }), result.findings.allSatisfy({ $0.severity != .error }) {
             item.component = fresh
         } else {
