@@ -87,6 +87,79 @@ struct ZoweYAMLTests {
         #expect(status.status != 0 && (status.stdout + status.stderr).contains("ZWEL1603I"), "\(status)")
     }
 
+    @Test("From zowe.yaml alone: init certificate -c --update-config trusts z/OSMF, start, a job through the gateway, a token the jobs API takes")
+    func v2KeystoreAndStart() throws {
+        let topology = try TopologyFixture(start: false)
+        defer { topology.stop() }
+        let launcher = topology.launcher
+        let v2 = launcher.scratch.path + "/v2"
+        let ports = (0..<5).map { _ in freePort() }
+        let config = launcher.scratch.write("zowe.yaml", """
+            # Site values; the rest comes from the example.
+            zowe:
+              runtimeDirectory: \(Harness.runtime)
+              workspaceDirectory: \(v2)/workspace
+              logDirectory: \(v2)/logs
+              verifyCertificates: STRICT
+              setup:
+                certificate:
+                  keyAlgorithm: EC-P256
+                  pkcs12:
+                    directory: \(v2)/keystore
+            zOSMF:
+              host: localhost
+              port: \(topology.zosmfPort)
+            components:
+              api-catalog: {port: \(ports[0])}
+              discovery: {port: \(ports[1])}
+              gateway: {port: \(ports[2])}
+              jobs-api: {port: \(ports[3])}
+              explorer-jes: {port: \(ports[4])}
+            """)
+        chmod(config, 0o600)
+        let configs = "FILE(\(config)):FILE(\(Harness.packageRoot)/instance-template/zowe.yaml)"
+        defer { _ = try? launcher.zwe(["stop", "-c", configs]) }
+        let made = try launcher.zwe(["init", "certificate", "-c", configs, "--update-config"])
+        #expect(made.status == 0, "\(made)")
+        #expect(made.stderr.contains("zosmf00") || made.stdout.contains("zosmf00"), "z/OSMF not trusted: \(made)")
+        let written = try String(contentsOfFile: config, encoding: .utf8)
+        #expect(written.hasPrefix("# Site values"), "the file's comment was lost")
+        #expect(written.contains("\(v2)/keystore/localhost/localhost.keystore.p12"))
+        let validated = try launcher.zwe(["config", "validate", "-c", configs])
+        #expect(validated.status == 0, "\(validated)")
+
+        let started = try launcher.zwe(["start", "-c", configs])
+        #expect(started.status == 0, "\(started)\n\((try? String(contentsOfFile: v2 + "/logs/launcher.log", encoding: .utf8)) ?? "")")
+        let components = try Self.statusJSON(launcher, configs)
+        #expect(components.count == 5 && components.allSatisfy { $0["state"] as? String == "READY" }, "\(components)")
+
+        // Through the gateway with the v2 CA: a job to z/OSMF, a login, the token at the jobs API.
+        let ca = v2 + "/keystore/local_ca/local_ca.cer"
+        let gateway = "https://localhost:\(ports[2])"
+        func curl(_ arguments: [String]) throws -> Harness.Result {
+            try Harness.run("/usr/bin/env", ["curl", "--silent", "--show-error", "--max-time", "20", "--cacert", ca] + arguments)
+        }
+        var submitted = ""
+        for _ in 0..<50 {
+            let answer = try curl(["-u", "IBMUSER:SYS1", "-X", "PUT", "-H", "Content-Type: text/plain", "-H", "X-CSRF-ZOSMF-HEADER: true",
+                                   "--data-binary", "//V2JOB JOB (ACCT)\n//STEP1 EXEC PGM=IEFBR14\n", "--fail",
+                                   gateway + "/ibmzosmf/api/v1/zosmf/restjobs/jobs"])
+            if answer.status == 0 { submitted = answer.stdout; break }
+            usleep(200_000)
+        }
+        #expect(submitted.contains("\"jobname\":\"V2JOB\""), "\(submitted)")
+        let cookies = launcher.scratch.path + "/cookies"
+        let login = try curl(["-c", cookies, "-u", "IBMUSER:SYS1", "-X", "POST", "-o", "/dev/null", "-w", "%{http_code}", gateway + "/gateway/api/v1/auth/login"])
+        #expect(login.stdout == "204", "\(login)")
+        // The jobs API registers with discovery just after READY, and the gateway learns of it.
+        var jobs = try curl(["-b", cookies, "-w", "\n%{http_code}", gateway + "/jobs/api/v2?owner=IBMUSER&prefix=*"])
+        for _ in 0..<100 where !jobs.stdout.hasSuffix("\n200") {
+            usleep(100_000)
+            jobs = try curl(["-b", cookies, "-w", "\n%{http_code}", gateway + "/jobs/api/v2?owner=IBMUSER&prefix=*"])
+        }
+        #expect(jobs.stdout.hasSuffix("\n200") && jobs.stdout.contains("V2JOB"), "\(jobs)")
+    }
+
     /// A zowe.yaml over the fixture's keystore, on free ports.
     static func writeConfig(_ launcher: LauncherFixture, name: String, extra: String = "", ports: [String: Int]) -> String {
         let keystore = launcher.keystore
