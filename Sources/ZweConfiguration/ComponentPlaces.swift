@@ -39,9 +39,9 @@ public struct ComponentPlaces: Sendable {
 
     /// ZWEL0152E, naming both places looked in.
     public func notFound(_ id: String) -> Diagnostic {
-        Diagnostic(MessageCatalog.componentToEditNotFound, [
-            "id": id, "runtime": runtimeComponents ?? "no runtime directory known",
-            "extensions": extensionDirectory ?? "not set",
+        Diagnostic(MessageCatalog.configComponentNotFound, [
+            "id": id, "searched": [runtimeComponents.map { "\($0)/\(id)" } ?? "no runtime directory known",
+                                   extensionDirectory.map { "\($0)/\(id)" } ?? "zowe.extensionDirectory not set"].joined(separator: ", "),
         ], location: id)
     }
 

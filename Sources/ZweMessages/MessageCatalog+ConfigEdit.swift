@@ -73,10 +73,6 @@ extension MessageCatalog {
 
     // MARK: zwe components
 
-    public static let componentToEditNotFound = MessageDefinition(
-        "ZWEL0152E", "Cannot find component {id}.",
-        cause: "No folder {id} with a manifest is in the runtime's components folder ({runtime}) or in zowe.extensionDirectory ({extensions}).",
-        fix: "Check the component id (the 'id' of its manifest), install it with 'zwe components install -o PATH', or correct zowe.runtimeDirectory or zowe.extensionDirectory.")
     public static let componentAlreadyInstalled = MessageDefinition(
         "ZWEL0155E", "Component {id} already exists in {dir}. If you meant to upgrade this component, run the command 'zwe components upgrade' instead.",
         cause: "A folder of that name is already in the extension directory, and install never replaces one.",
@@ -115,7 +111,7 @@ extension MessageCatalog {
         configEdited, configAlreadySet,
         setupValueMissing, setupValueInvalid, setupTrustFailed, setupKeyringNeedsSAF, setupConfigManual, setupArgumentsConflict,
         setupKeystoreWritten, setupKeyringOptionUnsupported,
-        componentToEditNotFound, componentAlreadyInstalled, extensionDirectoryMissing, componentFileMissing, componentFileType,
+        componentAlreadyInstalled, extensionDirectoryMissing, componentFileMissing, componentFileType,
         componentInstallFailed, componentInstalled, componentEnabledState, haInstanceUnknownForEdit,
     ]
 }

@@ -9,8 +9,8 @@ extension MessageCatalog {
         fix: "Correct each value the following messages point at, then run zwe config validate again.")
     public static let configComponentNotFound = MessageDefinition(
         "ZWEL0152E", "Cannot find component {id}.",
-        cause: "components.{id}.enabled is true, but no component folder is in the runtime's components/{id} or in zowe.extensionDirectory/{id}; looked in: {searched}.",
-        fix: "Install the component, set components.{id}.enabled to false, or remove components.{id} from the configuration.")
+        cause: "No folder {id} with a manifest is in the runtime's components folder or in zowe.extensionDirectory; looked in: {searched}.",
+        fix: "Check the component id (the 'id' of its manifest), install it with 'zwe components install -o PATH', correct zowe.runtimeDirectory or zowe.extensionDirectory, or set components.{id}.enabled to false.")
     public static let configValueNotAllowed = MessageDefinition(
         "ZWEL2210E", "{key} is {value}, not one of the allowed values: {allowed}",
         cause: "The schema lists the values this key may take, and this one is not among them; upper and lower case count.",
