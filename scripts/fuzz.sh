@@ -91,7 +91,7 @@ harness_arguments() {
     manifest)
       echo "-module-name ZweConfiguration -I $build/ZweMessages -L $build/ZweMessages -lZweMessages" \
         "-I Sources/CZweYAML -lyaml" \
-        Sources/ZweConfiguration/ComponentManifest.swift Sources/ZweConfiguration/YAMLDocument.swift \
+        Sources/ZweConfiguration/ComponentManifest.swift Sources/ZweConfiguration/YAMLDocument.swift Sources/ZweConfiguration/ConfigNode.swift \
         Tests/Fuzz/FuzzCheck.swift Tests/Fuzz/ManifestFuzz.swift ;;
     eureka-body)
       echo "-module-name ZweDiscovery" \
