@@ -38,9 +38,9 @@ enum YAMLScalarText {
         "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
     ]
 
-    /// `text` as a YAML scalar, in block or flow context alike.
+    /// `text` as a YAML scalar, in block or flow context alike (YAMLWriter's plain style too).
     static func render(_ text: String) -> String {
-        isSafePlain(text) ? text : doubleQuoted(text)
+        isSafePlain(text) ? text : YAMLWriter.quoted(text)
     }
 
     static func isSafePlain(_ text: String) -> Bool {
@@ -61,24 +61,5 @@ enum YAMLScalarText {
             previous = scalar
         }
         return true
-    }
-
-    static func doubleQuoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case "\u{00}"..."\u{1F}", "\u{7F}", "\u{85}", "\u{2028}", "\u{2029}", "\u{FEFF}":
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

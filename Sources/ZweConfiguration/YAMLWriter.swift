@@ -147,16 +147,10 @@ public enum YAMLWriter {
         return plain ? text : quoted(text)
     }
 
-    /// A string bare when YAML (1.2 core, and 1.1's yes/no/on/off) reads it back as the same
-    /// string, else double-quoted.
+    /// A string bare when no YAML reader (1.2 core or 1.1) could take it for anything but the
+    /// same string (a narrow, safe alphabet: see YAMLScalarText), else double-quoted.
     public static func plain(_ text: String) -> String {
-        guard let first = text.first, let last = text.last else { return quoted(text) }
-        let misread = YAMLDocument.coreType(of: text) != nil
-            || ["y", "n", "yes", "no", "on", "off"].contains(text.lowercased())
-            || "-?:,[]{}#&*!|>'\"%@`".contains(first) || first == " " || last == " "
-            || text.contains(": ") || text.contains(" #") || last == ":"
-            || text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) || $0.value == 0x2028 || $0.value == 0x2029 || $0.value == 0xFEFF }
-        return misread ? quoted(text) : text
+        YAMLScalarText.render(text)
     }
 
     /// A double-quoted scalar: `"` and `\` escaped, control characters, DEL, C1 controls and
