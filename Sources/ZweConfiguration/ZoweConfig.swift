@@ -72,6 +72,17 @@ public struct ZoweConfig: Sendable {
 
     /// One file's tree, unmerged and unresolved.
     public static func parse(file path: String) throws(Diagnostic) -> ConfigNode {
+        let text = try text(ofFile: path)
+        let parsed = try YAMLDocument.parseDetailed(text, path: path)
+        let tree = ConfigNode.from(parsed, file: path)
+        guard case .mapping = tree else {
+            throw Diagnostic(MessageCatalog.configNotMapping, ["path": path, "actual": tree.typeName], location: tree.location.description)
+        }
+        return tree
+    }
+
+    /// A configuration file's text: ZWEL2200E when it is missing, unreadable or not UTF-8.
+    static func text(ofFile path: String) throws(Diagnostic) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "it cannot be read" : "no such file"
             throw Diagnostic(MessageCatalog.configFileUnreadable, ["path": path, "reason": reason], location: path)
@@ -79,12 +90,7 @@ public struct ZoweConfig: Sendable {
         guard let text = String(validating: data, as: UTF8.self) else {
             throw Diagnostic(MessageCatalog.configFileUnreadable, ["path": path, "reason": "it is not UTF-8 text"], location: path)
         }
-        let parsed = try YAMLDocument.parseDetailed(text, path: path)
-        let tree = ConfigNode.from(parsed, file: path)
-        guard case .mapping = tree else {
-            throw Diagnostic(MessageCatalog.configNotMapping, ["path": path, "actual": tree.typeName], location: tree.location.description)
-        }
-        return tree
+        return text
     }
 
     // MARK: - reading values

@@ -45,14 +45,7 @@ public enum ZoweConfigEditor {
     }
 
     private static func read(_ path: String) throws(Diagnostic) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "it cannot be read" : "no such file"
-            throw Diagnostic(MessageCatalog.configFileUnreadable, ["path": path, "reason": reason], location: path)
-        }
-        guard let text = String(validating: data, as: UTF8.self) else {
-            throw Diagnostic(MessageCatalog.configFileUnreadable, ["path": path, "reason": "it is not UTF-8 text"], location: path)
-        }
-        return text
+        try ZoweConfig.text(ofFile: path)
     }
 
     /// The text with the values set, checked by reading it back. `file` names it in messages.
