@@ -24,10 +24,12 @@ public enum PortProbe {
     public static func owner(port: Int, address: String) -> Owner? {
         if canBind(port: port, address: address) { return nil }
         // /proc/net/tcp is read in pieces, and while many sockets open and close a line can fall
-        // between two pieces: a listener not found is looked for again before giving up.
-        for attempt in 0..<5 {
+        // between two pieces: a listener not found is looked for again before giving up (for up
+        // to half a second: on a loaded machine the tables change all the time; this costs
+        // nothing when the port is free or its owner is found at once).
+        for attempt in 0..<20 {
             if let owner = findOwner(port: port) { return owner }
-            if attempt < 4 { usleep(20_000) }
+            if attempt < 19 { usleep(25_000) }
         }
         return Owner()
     }

@@ -46,10 +46,18 @@ struct RenewalTests {
 
         let gateway = try #require(try fixture.component("gateway", of: instance)?["port"] as? Int)
         let url = "https://localhost:\(gateway)/apicatalog/api/v1/containers"
-        let routed = await eventually(timeout: .seconds(30), every: .milliseconds(300)) { () async -> Bool? in
-            (try? await curl(url, ca: ca))?.status == 200 ? true : nil
+        let lastAnswer = LastAnswer()
+        // 60 s: the whole suite starts at once on two cores, and a debug build's components may
+        // take that long to register and be learnt by the gateway; it returns as soon as it routes.
+        let routed = await eventually(timeout: .seconds(60), every: .milliseconds(300)) { () async -> Bool? in
+            let answer = try? await curl(url, ca: ca)
+            lastAnswer.set(answer.map { "HTTP \($0.status): \($0.body.prefix(400))" } ?? "no answer")
+            return answer?.status == 200 ? true : nil
         }
-        #expect(routed == true, "the gateway does not route to the API catalog\n\(fixture.launcherLog(instance))")
+        let logs = ["gateway", "api-catalog", "discovery"].map { id in
+            "--- \(id)\n" + ((try? String(contentsOfFile: instance + "/logs/\(id).log", encoding: .utf8)) ?? "").split(separator: "\n").suffix(15).joined(separator: "\n")
+        }.joined(separator: "\n")
+        #expect(routed == true, "the gateway does not route to the API catalog; last: \(lastAnswer.get())\n\(fixture.launcherLog(instance))\n\(logs)")
         let before = try serial(certificate)
         func southboundSerial() async throws -> String {
             // Connection: close, so that the gateway's next request opens a new connection.
@@ -117,4 +125,12 @@ struct RenewalTests {
         #expect(refused.status == 1 && refused.stderr.contains("ZWEL2030E"), "\(refused)")
         #expect(!FileManager.default.fileExists(atPath: scratch.path + "/none/zowe-certificates.env"))
     }
+}
+
+/// The last answer of a polling loop, for the failure message.
+final class LastAnswer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var text = "none"
+    func set(_ value: String) { lock.withLock { text = value } }
+    func get() -> String { lock.withLock { text } }
 }
